@@ -1,0 +1,139 @@
+"""Tests for workbench.protect (脱敏: 令牌化与掩码)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import stat
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import ConfigError, KeyMissingError
+from workbench.protect import (
+    TOKEN_PREFIX,
+    Tokenizer,
+    generate_key_file,
+    load_key,
+    mask,
+)
+
+KEY_A = bytes(range(32))
+KEY_B = bytes(range(1, 33))
+ID = "220102199001011239"
+
+
+def test_token_is_hmac_of_prefixed_value() -> None:
+    tok = Tokenizer(KEY_A).token("id_number", ID)
+    expected = hmac.new(KEY_A, b"ID|" + ID.encode(), hashlib.sha256).hexdigest()[:24]
+    assert tok == "ID_" + expected
+    assert len(tok) == 27
+
+
+def test_token_properties() -> None:
+    a, b = Tokenizer(KEY_A), Tokenizer(KEY_B)
+    assert a.token("id_number", ID) == Tokenizer(KEY_A).token("id_number", ID)
+    assert a.token("id_number", ID) != b.token("id_number", ID)
+    assert a.token("phone", "13800138000") != a.token("bank_card", "13800138000")
+    assert a.token("phone", "13800138000").startswith("PH_")
+    assert a.token("name", None) is None
+    widths = {len(a.token(t, v)) for t in TOKEN_PREFIX for v in ("1", "张三", ID * 3)}
+    assert widths == {27}
+    with pytest.raises(ValueError):
+        a.token("passport", "E123")
+
+
+def test_token_many_matches_token() -> None:
+    tz = Tokenizer(KEY_A)
+    values = [ID, None, "11010519491231002X", ID]
+    assert tz.token_many("id_number", values) == [tz.token("id_number", v) for v in values]
+
+
+def test_fingerprint_never_shows_key() -> None:
+    tz = Tokenizer(KEY_A)
+    fp = tz.fingerprint()
+    assert len(fp) == 12 and fp == Tokenizer(KEY_A).fingerprint() != Tokenizer(KEY_B).fingerprint()
+    assert fp not in KEY_A.hex() and KEY_A.hex()[:12] != fp
+    assert KEY_A.hex() not in repr(tz)
+
+
+def test_short_key_rejected_by_tokenizer() -> None:
+    with pytest.raises(ConfigError):
+        Tokenizer(b"short")
+
+
+def test_load_key_env_wins_over_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "k.hex"
+    key_file.write_text(KEY_A.hex() + "\n")
+    env = {"WB_KEY": KEY_B.hex()}
+    assert load_key(key_file, "WB_KEY", environ=env) == KEY_B
+    assert load_key(key_file, "WB_KEY", environ={}) == KEY_A
+    assert load_key(key_file, "WB_KEY", environ={"WB_KEY": "  "}) == KEY_A
+    b64 = {"WB_KEY": "base64:" + base64.b64encode(KEY_B).decode()}
+    assert load_key(None, "WB_KEY", environ=b64) == KEY_B
+
+
+def test_load_key_missing(tmp_path: Path) -> None:
+    with pytest.raises(KeyMissingError) as exc:
+        load_key(tmp_path / "none.hex", "WB_KEY", environ={})
+    assert "密钥" in str(exc.value) and "workbench keygen" in str(exc.value)
+    with pytest.raises(KeyMissingError):
+        load_key(None, None, environ={})
+
+
+def test_load_key_short_or_malformed(tmp_path: Path) -> None:
+    short = tmp_path / "short.hex"
+    short.write_text(bytes(16).hex())
+    with pytest.raises(ConfigError) as exc:
+        load_key(short, None, environ={})
+    assert not isinstance(exc.value, KeyMissingError)
+    with pytest.raises(ConfigError):
+        load_key(None, "WB_KEY", environ={"WB_KEY": "not hex"})
+
+
+def test_generate_key_file(tmp_path: Path) -> None:
+    path = generate_key_file(tmp_path / "keys" / "campaign.key")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    key = load_key(path, None, environ={})
+    assert len(key) == 32
+    with pytest.raises(ConfigError):
+        generate_key_file(path)
+    assert load_key(path, None, environ={}) == key  # untouched by the refusal
+    generate_key_file(path, overwrite=True)
+    assert load_key(path, None, environ={}) != key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(("id_type", "value", "expected"), [
+    ("id_number", "220102199001011239", "220102********1239"),
+    ("id_number", "110105491231002", "110105*****1002"),
+    ("name", "张三", "张*"),
+    ("name", "张小三", "张*三"),
+    ("name", "欧阳修文", "欧阳**"),
+    ("name", "买买提·艾力", "买买****"),
+    ("phone", "13812341234", "138****1234"),
+    ("phone", "043188886666", "0431****66"),
+    ("phone", "01088886666", "010****66"),
+    ("bank_card", "6222021234567890128", "622202*********0128"),
+    ("bank_card", "6222021234567890", "622202******7890"),
+    ("bank_card", "123456789012", "12********12"),
+    ("plate", "吉A12345", "吉A***45"),
+    ("plate", "吉AD12345", "吉A***45"),
+    ("vin", "1M8GDM9AXKP042788", "1M8**********2788"),
+    ("vin", "P042788", "*****88"),
+    ("uscc", "91110000600037341L", "91110000600037341L"),
+    ("email", "zhangsan@example.com", "z***@example.com"),
+])
+def test_masks(id_type: str, value: str, expected: str) -> None:
+    assert mask(id_type, value) == expected
+
+
+def test_mask_hides_birth_date_and_sequence() -> None:
+    masked = mask("id_number", ID)
+    assert masked is not None and len(masked) == 18
+    assert masked[6:14] == "*" * 8
+    assert "19900101" not in masked
+    assert mask("id_number", None) is None
+    with pytest.raises(ValueError):
+        mask("passport", "E123")
