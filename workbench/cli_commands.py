@@ -2,4 +2,33 @@
 
 from __future__ import annotations
 
-from .cli import _EXTENSIONS  # noqa: F401
+from pathlib import Path
+
+from .cli import _EXTENSIONS, _campaign
+
+
+def cmd_ingest(args) -> int:
+    """Load submitted files or folders into the desensitized warehouse (入库)."""
+    from .ingest import ingest_paths
+
+    campaign = _campaign(args)
+    report = ingest_paths(args.paths, campaign, warehouse=Path(args.warehouse) if args.warehouse else None,
+                          kind=args.kind, company=args.company, profile=args.profile,
+                          receipts_dir=Path(args.receipts) if args.receipts else None)
+    print(report.to_text())
+    return 1 if args.strict and report.totals()["files_failed"] else 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="load submissions into the warehouse (入库)", description=cmd_ingest.__doc__)
+    p.add_argument("paths", nargs="+", help="files or folders (a company's submission, a wave)")
+    p.add_argument("--kind", help="contract kind for all files (default: recognised from the headers)")
+    p.add_argument("--company", help="company code for all files (default: from the 公司代码 column)")
+    p.add_argument("--profile", help="column-mapping profile (YAML) for insurer-specific headers")
+    p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
+    p.add_argument("--receipts", help="folder for per-company receipts (default: outputs/receipts)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any file failed to load")
+    p.set_defaults(func=cmd_ingest)
+
+
+_EXTENSIONS.append(register)

@@ -121,6 +121,7 @@ class Kind:
     window: str | None = None  # 'campaign' (2018-07..2019-06) or 'review' (≤ 2017)
     checks: tuple[Check, ...] = ()
     file_hints: tuple[str, ...] = ()  # file-name words that pick this kind among twins
+    multi_company: bool = False  # one file legitimately holds several companies' rows
     description: str = ""
 
     def field(self, name: str) -> Field:
@@ -464,6 +465,27 @@ DISASTER_EVENT = Kind(
     description="气象和农业部门发布的县级灾害事件。",
 )
 
+WHITELIST = Kind(
+    "whitelist", "核实白名单", "Verified legitimate entities (whitelist)", "reference",
+    (
+        F("entity_type", "对象类型", "enum", True, allowed=("银行账号", "车辆", "人员", "电话", "修理厂", "医院"),
+          en="what is whitelisted"),
+        F("account", "银行账号", "text", False, identifier="bank_card", en="verified account (e.g. a cooperative's)"),
+        F("vin", "车架号", "text", False, identifier="vin", en="verified vehicle (e.g. a taxi fleet's)"),
+        F("plate", "号牌号码", "text", False, identifier="plate", en="verified vehicle plate"),
+        F("person_id", "证件号码", "text", False, identifier="id_number", en="verified person"),
+        F("phone", "电话号码", "text", False, identifier="phone", en="verified phone (e.g. a fleet dispatcher)"),
+        F("org_name", "机构名称", "text", False, en="verified repair shop / hospital / cooperative name"),
+        F("org_code", "统一社会信用代码", "code", False, check="uscc", en="its USCC"),
+        F("reason", "核实理由", "text", True, en="why it is legitimate (出租车队、合作社统一账户…)"),
+        F("verified_by", "核实单位", "text", True, en="who verified it"),
+        F("verified_date", "核实日期", "date", True, en="when"),
+        F("valid_until", "有效期至", "date", False, en="review date"),
+    ),
+    key=("entity_type", "account", "vin", "plate", "person_id", "phone", "org_code"),
+    description="经核实的合法对象(合作社统一收款账户、出租车队车辆等)。规则命中白名单对象时线索降级并注明。",
+)
+
 PLATFORM_CLUE_AUTO = Kind(
     "platform_clue_auto", "全国车险反欺诈信息系统线索", "National auto anti-fraud platform clues", "form",
     (
@@ -482,7 +504,7 @@ PLATFORM_CLUE_AUTO = Kind(
         F("person_id", "证件号码", "text", False, identifier="id_number", en="ID number"),
         F("phone", "电话号码", "text", False, identifier="phone", en="phone"),
     ),
-    key=("platform_clue_no", "company_code"),
+    key=("platform_clue_no", "company_code"), multi_company=True,
     description="全国车险反欺诈信息系统下发的线索清单(自上而下)。",
 )
 
@@ -501,7 +523,7 @@ PLATFORM_CLUE_AGRI = Kind(
         F("risk_desc", "风险描述", "text", False, en="description"),
         F("stored_time", "入库时间", "datetime", False, en="time stored"),
     ),
-    key=("platform_clue_no", "company_code"),
+    key=("platform_clue_no", "company_code"), multi_company=True,
     description="中国银保信农险信息平台下发的线索清单(自上而下)。",
 )
 
@@ -610,7 +632,7 @@ KINDS: dict[str, Kind] = {
     for k in (
         AH_POLICY, AH_CLAIM, MEDICAL_RECEIPT, AH_CLAIM_HIST, MEDICAL_RECEIPT_HIST,
         AUTO_POLICY, AUTO_CLAIM, AGRI_POLICY, AGRI_CLAIM,
-        COMPANY, LAND_ROSTER, DISASTER_EVENT,
+        COMPANY, LAND_ROSTER, DISASTER_EVENT, WHITELIST,
         PLATFORM_CLUE_AUTO, PLATFORM_CLUE_AGRI, ATT3_CLUE, ATT4_PERSON, ATT5_CLUE, ATT6_PERSON, ATT7_CONTACT,
         CLUE_FEEDBACK,
     )

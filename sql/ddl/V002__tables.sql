@@ -422,6 +422,32 @@ CREATE TABLE IF NOT EXISTS disaster_event (
     source VARCHAR
 );
 
+-- 核实白名单 / Verified legitimate entities (whitelist)
+CREATE TABLE IF NOT EXISTS whitelist (
+    _batch_id VARCHAR NOT NULL,
+    _row INTEGER NOT NULL,
+    entity_type VARCHAR,
+    account_token VARCHAR,
+    account_mask VARCHAR,
+    vin_token VARCHAR,
+    vin_mask VARCHAR,
+    plate_token VARCHAR,
+    plate_mask VARCHAR,
+    person_id_token VARCHAR,
+    person_id_mask VARCHAR,
+    person_id_birth DATE,
+    person_id_gender VARCHAR,
+    person_id_region VARCHAR,
+    phone_token VARCHAR,
+    phone_mask VARCHAR,
+    org_name VARCHAR,
+    org_code VARCHAR,
+    reason VARCHAR,
+    verified_by VARCHAR,
+    verified_date DATE,
+    valid_until DATE
+);
+
 -- 全国车险反欺诈信息系统线索 / National auto anti-fraud platform clues
 CREATE TABLE IF NOT EXISTS platform_clue_auto (
     _batch_id VARCHAR NOT NULL,

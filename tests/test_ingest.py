@@ -1,0 +1,248 @@
+"""Ingest on small hand-made files: every row ends loaded or rejected with a reason, nothing leaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zipfile
+
+import duckdb
+import openpyxl
+import pytest
+from conftest import OTHER_KEY
+
+from workbench.identifiers import make_id_number
+from workbench.ingest import ingest_paths
+from workbench.protect import Tokenizer
+from workbench.templates import write_template
+
+ID1 = make_id_number("220102", dt.date(1980, 5, 6), 123)
+ID2 = make_id_number("220103", dt.date(1990, 1, 2), 451)
+ID_X = next(make_id_number("220104", dt.date(1975, 3, 4), s) for s in range(1000)
+            if make_id_number("220104", dt.date(1975, 3, 4), s).endswith("X"))
+ID15_18 = make_id_number("220102", dt.date(1965, 7, 8), 321)
+ID15 = ID15_18[:6] + ID15_18[8:17]
+POLICY_HEAD = "公司代码,险种类别,保单号,被保险人姓名,被保险人证件号码,保险金额(元),保费(元),起保日期,终保日期,被保险人联系电话"
+
+
+def policy_rows():
+    """(line, expected outcome) pairs; row numbers start at 2."""
+    return [
+        (f"C01,意外险,P001,张三,{ID1},100000,200,2018-08-01,2019-07-31,13800138000", "ok"),
+        (f"C01,意外险,P002,李四,{ID_X.lower()},100000,200,2018/9/1,2019-08-31,138 0013 8001", "normalised"),
+        ("C01,意外险,P003,王五,2.20102E+17,100000,200,2018-09-01,2019-08-31,", "excel_sci_notation"),
+        (f"C01,意外险,P001,张三,{ID1},100000,200,2018-08-01,2019-07-31,13800138000", "duplicate_row"),
+        (f"C01,意外险,P004,赵六,{ID2},100000,200,43470,2017-08-31,", "cross_field"),
+        (f"C01,意外险,P005,孙七,{ID2},abc,200,2018-09-01,2019-08-31,", "bad_number"),
+        (f"C02,意外险,P006,周八,{ID2},100,20,2018-09-01,2019-08-31,", "company_mismatch"),
+        (f"C01,意外险,P007,吴九,{ID15},100,20,2018-10-01,2019-09-30,", "normalised"),
+        (f"C01,意外险,P008,郑十,{ID1[:-3]}000,100,20,2018-10-01,2019-09-30,", "excel_trailing_zeros"),
+        (f"C01,意外险,P009,钱一,{ID2},100,20,2017-10-01,2018-09-30,", "out_of_window"),
+        (f"C01,意外,P010,钱二,{ID2},100,20,2018-10-01,2019-09-30,", "bad_enum"),
+        (f"C01,意外险,,钱三,{ID2},100,20,2018-10-01,2019-09-30,", "missing_required"),
+        (f"C01,医疗险,P011,钱四,{ID2},１００,20,2019年1月5日,20191231,", "normalised"),
+    ]
+
+
+def write_csv(path, head, rows, encoding="utf-8-sig"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\n".join([head, *rows]) + "\n").encode(encoding))
+    return path
+
+
+def wh(campaign):
+    return duckdb.connect(str(campaign.warehouse), read_only=True)
+
+
+@pytest.fixture
+def policies(tmp_path):
+    return write_csv(tmp_path / "in" / "C01" / "C01_意健险承保.csv", POLICY_HEAD, [r for r, _ in policy_rows()])
+
+
+def test_each_row_is_loaded_or_rejected_with_the_right_reason(campaign, tokenizer, policies):
+    report = ingest_paths([policies], campaign, tokenizer=tokenizer)
+    (r,) = report.results
+    assert (r.status, r.kind, r.company) == ("loaded", "ah_policy", "C01")
+    expected = policy_rows()
+    assert r.rows_read == len(expected)
+    assert r.rows_read == r.rows_loaded + r.rows_rejected
+    con = wh(campaign)
+    rejected = dict(con.execute('SELECT "row", list(code ORDER BY code) FROM rejects GROUP BY "row"').fetchall())
+    loaded = {row for (row,) in con.execute("SELECT _row FROM ah_policy").fetchall()}
+    for i, (_, outcome) in enumerate(expected, start=2):
+        if outcome in ("ok", "normalised"):
+            assert i in loaded, (i, rejected.get(i))
+        else:
+            assert outcome in rejected[i], (i, rejected.get(i))
+    # normalisations are recorded on the loaded rows
+    notes = set(con.execute('SELECT "row", code FROM row_notes').fetchall())
+    assert (3, "date_format") in notes and (3, "normalised") in notes  # 2018/9/1, lowercase x
+    assert (9, "id_upgraded_15") in notes
+    assert (14, "number_format") in notes  # full-width digits in the amount
+    # 15-digit legacy ID matches its 18-digit form; lowercase x matches upper
+    tok = con.execute("SELECT insured_id_token, insured_id_mask, insured_id_birth FROM ah_policy WHERE policy_no='P007'").fetchone()
+    assert tok[0] == tokenizer.token("id_number", ID15_18)
+    assert tok[1] == ID15_18[:6] + "********" + ID15_18[-4:]
+    assert tok[2] == dt.date(1965, 7, 8)
+    assert con.execute("SELECT insured_id_token FROM ah_policy WHERE policy_no='P002'").fetchone()[0] == \
+        tokenizer.token("id_number", ID_X.upper())
+    # phone spaces removed before tokenizing
+    assert con.execute("SELECT insured_phone_token FROM ah_policy WHERE policy_no='P002'").fetchone()[0] == \
+        tokenizer.token("phone", "13800138001")
+    man = con.execute("SELECT rows_read, rows_loaded, rows_rejected, status, encoding FROM manifest").fetchall()
+    assert man == [(13, 4, 9, "loaded", "utf-8-sig")]
+
+
+def test_the_reject_reason_is_chinese_and_english_and_masked(campaign, tokenizer, policies):
+    ingest_paths([policies], campaign, tokenizer=tokenizer)
+    con = wh(campaign)
+    row = con.execute("SELECT header, reason_zh, reason_en, value_mask FROM rejects WHERE code='excel_trailing_zeros'").fetchone()
+    assert row[0] == "被保险人证件号码"
+    assert "文本" in row[1] and "Text" in row[2]
+    assert ID1[:-3] not in row[3] and row[3].startswith("220") and "*" in row[3]
+    enum = con.execute("SELECT reason_zh FROM rejects WHERE code='bad_enum'").fetchone()[0]
+    assert "寿险、意外险、重疾险、医疗险" in enum
+
+
+def test_reingest_is_a_no_op_and_resubmission_replaces(campaign, tokenizer, policies, tmp_path):
+    ingest_paths([policies], campaign, tokenizer=tokenizer)
+    again = ingest_paths([policies.parent.parent], campaign, tokenizer=tokenizer)
+    assert [r.status for r in again.results] == ["unchanged"]
+    con = wh(campaign)
+    assert con.execute("SELECT count(*) FROM ah_policy").fetchone()[0] == 4
+    assert con.execute("SELECT count(*) FROM manifest").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 9
+    con.close()
+    resub = write_csv(tmp_path / "wave2" / "C01" / "C01_意健险承保_更正.csv", POLICY_HEAD,
+                      [f"C01,寿险,P100,张三,{ID1},500000,900,2018-12-01,2038-11-30,13800138000"])
+    rep = ingest_paths([resub], campaign, tokenizer=tokenizer)
+    assert rep.results[0].replaced
+    con = wh(campaign)
+    assert con.execute("SELECT list(policy_no) FROM ah_policy").fetchone()[0] == ["P100"]
+    statuses = con.execute("SELECT status, replaced_by IS NOT NULL FROM manifest ORDER BY loaded_at").fetchall()
+    assert statuses == [("replaced", True), ("loaded", False)]
+
+
+@pytest.mark.parametrize("case", ["zero", "truncated_xlsx", "wrong_headers", "utf16", "mixed_encoding", "bad_suffix"])
+def test_bad_files_give_a_clear_message_and_load_nothing(campaign, tokenizer, tmp_path, case, policies):
+    folder = tmp_path / "bad" / "C01"
+    folder.mkdir(parents=True)
+    if case == "zero":
+        bad = folder / "C01_空文件.csv"
+        bad.write_bytes(b"")
+        expect = "文件为空"
+    elif case == "truncated_xlsx":
+        good = folder / "full.xlsx"
+        wb = openpyxl.Workbook()
+        wb.active.append(POLICY_HEAD.split(","))
+        wb.save(good)
+        data = good.read_bytes()
+        good.unlink()
+        bad = folder / "C01_截断.xlsx"
+        bad.write_bytes(data[: len(data) // 2])
+        expect = "损坏"
+    elif case == "wrong_headers":
+        bad = write_csv(folder / "C01_乱表头.csv", "甲,乙,丙", ["1,2,3"])
+        expect = "无法识别数据类型"
+    elif case == "utf16":
+        bad = write_csv(folder / "C01_utf16.csv", POLICY_HEAD, [policy_rows()[0][0]], encoding="utf-16")
+        expect = "编码"
+    elif case == "mixed_encoding":
+        bad = folder / "C01_混合.csv"
+        bad.write_bytes((POLICY_HEAD + "\n").encode("gb18030") + (policy_rows()[0][0] + "\n").encode("gb18030")
+                        + f"C01,意外险,P777,欧阳娜娜,{ID2},1,1,2018-08-01,2019-07-31,\n".encode())
+        expect = "混合"
+    else:
+        bad = folder / "C01_data.pdf"
+        bad.write_bytes(b"%PDF-1.4")
+        expect = "不支持的文件类型"
+    report = ingest_paths([bad, policies], campaign, tokenizer=tokenizer)
+    first, second = report.results
+    assert first.status == "failed" and expect in first.message_zh, first.message_zh
+    assert second.status == "loaded"  # the other file still loads
+    con = wh(campaign)
+    assert con.execute("SELECT count(*) FROM ah_policy").fetchone()[0] == 4
+    assert con.execute("SELECT status FROM manifest WHERE file_name LIKE ?", [f"%{bad.name}"]).fetchone()[0] == "failed"
+
+
+def test_gb18030_csv_is_decoded_and_reported(campaign, tokenizer, tmp_path):
+    rows = [f"C01,意外险,P001,欧阳娜娜,{ID1},100000,200,2018-08-01,2019-07-31,"]
+    path = write_csv(tmp_path / "C01" / "gbk.csv", POLICY_HEAD, rows, encoding="gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    r = ingest_paths([path], campaign, tokenizer=tokenizer).results[0]
+    assert (r.status, r.encoding, r.rows_loaded) == ("loaded", "gb18030", 1)
+    assert wh(campaign).execute("SELECT insured_name_mask FROM ah_policy").fetchone()[0] == "欧阳**"
+
+
+def test_xlsx_template_with_notes_row_and_numeric_id_cell(campaign, tokenizer, tmp_path):
+    path = write_template("ah_policy", tmp_path / "C01")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    heads = [c.value for c in ws[1]]
+    values = {"公司代码": "C01", "险种类别": "重疾险", "保单号": "X1", "被保险人姓名": "张三", "被保险人证件号码": ID1,
+              "保险金额(元)": 300000, "保费(元)": 5000.5, "起保日期": dt.datetime(2018, 12, 1), "终保日期": "2019-11-30"}
+    for col, h in enumerate(heads, start=1):
+        if h in values:
+            ws.cell(row=3, column=col, value=values[h])
+    values2 = dict(values, 保单号="X2", 被保险人证件号码=float(ID2[:17] + "0"))  # Excel-mangled numeric ID
+    for col, h in enumerate(heads, start=1):
+        if h in values2:
+            ws.cell(row=4, column=col, value=values2[h])
+    wb.save(path)
+    r = ingest_paths([path], campaign, tokenizer=tokenizer).results[0]
+    assert (r.status, r.kind, r.rows_read, r.rows_loaded) == ("loaded", "ah_policy", 2, 1)
+    con = wh(campaign)
+    assert con.execute("SELECT _row, premium, start_date FROM ah_policy").fetchone() == (3, 5000.5, dt.date(2018, 12, 1))
+    assert con.execute('SELECT "row", code FROM rejects').fetchone() == (4, "excel_sci_notation")
+
+
+def test_column_mapping_profile(campaign, tokenizer, tmp_path):
+    prof = tmp_path / "C09.yaml"
+    prof.write_text("company: C09\nkind: ah_policy\ncolumns:\n  机构: company_code\n  险种: line\n  保单编号: policy_no\n"
+                    "  客户姓名: insured_name\n  客户证件号: insured_id\n  保额: 保险金额(元)\n  保费: premium\n"
+                    "  生效日: start_date\n  满期日: end_date\nvalues:\n  line: {意外: 意外险}\n", encoding="utf-8")
+    data = write_csv(tmp_path / "C09" / "export.csv", "机构,险种,保单编号,客户姓名,客户证件号,保额,保费,生效日,满期日",
+                     [f"C09,意外,Q1,张三,{ID1},1000,10,2018-08-01,2019-07-31"])
+    r = ingest_paths([data], campaign, tokenizer=tokenizer, profile=prof).results[0]
+    assert (r.status, r.rows_loaded) == ("loaded", 1), r.message_zh
+    assert wh(campaign).execute("SELECT line, sum_insured FROM ah_policy").fetchone() == ("意外险", 1000.0)
+
+
+def test_tokens_depend_on_the_key(campaign, policies, tmp_path):
+    a = ingest_paths([policies], campaign, tokenizer=Tokenizer(bytes(range(32))))
+    con = wh(campaign)
+    t1 = con.execute("SELECT list(insured_id_token ORDER BY policy_no) FROM ah_policy").fetchone()[0]
+    con.close()
+    campaign.warehouse.unlink()
+    ingest_paths([policies], campaign, tokenizer=Tokenizer(bytes(range(32))))
+    con = wh(campaign)
+    assert con.execute("SELECT list(insured_id_token ORDER BY policy_no) FROM ah_policy").fetchone()[0] == t1
+    con.close()
+    campaign.warehouse.unlink()
+    ingest_paths([policies], campaign, tokenizer=Tokenizer(OTHER_KEY))
+    t3 = wh(campaign).execute("SELECT list(insured_id_token ORDER BY policy_no) FROM ah_policy").fetchone()[0]
+    assert set(t3).isdisjoint(t1) and a.results[0].rows_loaded == 4
+
+
+def test_no_raw_identifier_in_warehouse_receipt_or_log(campaign, tokenizer, policies, caplog):
+    caplog.set_level(logging.DEBUG)
+    report = ingest_paths([policies], campaign, tokenizer=tokenizer)
+    raw = [ID1, ID_X, ID_X.lower(), ID2, ID15, ID15_18, "13800138000", "张三", "李四", "王五"]
+    blobs = {"warehouse": campaign.warehouse.read_bytes(), "log": caplog.text.encode()}
+    for path in report.receipts.values():
+        with zipfile.ZipFile(path) as z:
+            blobs[path.name] = b"".join(z.read(n) for n in z.namelist())
+    for where, blob in blobs.items():
+        for value in raw:
+            assert value.encode() not in blob, f"raw identifier found in {where}"
+    assert "13800138000".encode("utf-16-le") not in blobs["warehouse"]
+
+
+def test_receipt_lists_rejects_for_the_company(campaign, tokenizer, policies):
+    report = ingest_paths([policies], campaign, tokenizer=tokenizer)
+    wb = openpyxl.load_workbook(report.receipts["C01"])
+    assert wb.sheetnames == ["回执汇总", "退回明细", "规范化与警告"]
+    rej = list(wb["退回明细"].iter_rows(values_only=True))
+    assert len(rej) == 1 + 9  # header + one line per (row, reason)
+    assert {r[1] for r in rej[1:]} == {4, 5, 6, 7, 8, 10, 11, 12, 13}

@@ -1,0 +1,219 @@
+"""Load files into the warehouse, one transaction per file (入库).
+
+This is the only door into the warehouse.  For each file: read it, recognise
+its kind, validate and desensitize every row, then in ONE transaction replace
+the company's earlier batch of that kind (a resubmission), insert the accepted
+rows, the rejects and the notes, and write the manifest row.  A file that
+cannot be read is recorded as failed and skipped without stopping the others;
+an identical file loaded again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..config import Campaign
+from ..contract import COMPANY_FIELD, Kind, get_kind
+from ..errors import IngestError, WorkbenchError
+from ..protect import Tokenizer
+from .mapping import Profile, detect_kind, load_profile, map_headers
+from .reader import SUPPORTED, read_table
+from .validate import validate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileResult:
+    """What happened to one file (for the summary and the receipt)."""
+
+    path: Path
+    status: str  # loaded / unchanged / failed
+    batch_id: str | None = None
+    kind: str | None = None
+    company: str | None = None
+    file_format: str | None = None
+    encoding: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_normalised: int = 0
+    rows_warned: int = 0
+    replaced: list[str] = field(default_factory=list)
+    message_zh: str = ""
+    message_en: str = ""
+    seconds: float = 0.0
+
+
+def list_files(paths: list[str | Path]) -> list[Path]:
+    """Files to load: given files, and supported files under given folders (sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise IngestError(f"路径不存在 / path not found: {p}")
+        if p.is_dir():
+            out += sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUPPORTED
+                          and not x.name.startswith(("~$", ".")))
+        else:
+            out.append(p)
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _file_company(kind: Kind, raw_company: pd.Series | None, explicit: str | None) -> str | None:
+    if explicit:
+        return explicit
+    if not kind.has_company or kind.multi_company or raw_company is None:
+        return None
+    values = Counter(v.strip() for v in raw_company if v and v.strip())
+    return values.most_common(1)[0][0] if values else None
+
+
+def _profile_for(path: Path, profiles: dict[str, Profile], explicit: Profile | None) -> Profile | None:
+    if explicit:
+        return explicit
+    for folder in path.parents:
+        if folder.name in profiles:
+            return profiles[folder.name]
+    return None
+
+
+def load_profiles(folder: Path | None) -> dict[str, Profile]:
+    """Profiles in ``folder`` that name a company, keyed by company code."""
+    if not folder or not folder.is_dir():
+        return {}
+    out = {}
+    for p in sorted(folder.glob("*.y*ml")):
+        prof = load_profile(p)
+        if prof.company:
+            out[prof.company] = prof
+    return out
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, campaign: Campaign, tokenizer: Tokenizer,
+                kind_name: str | None = None, company: str | None = None, profile: Profile | None = None,
+                operator: str | None = None) -> FileResult:
+    started = dt.datetime.now()
+    name = _display_name(path)
+    result = FileResult(path=path, status="failed")
+    sha = sha256_file(path)
+    size = path.stat().st_size
+    done = con.execute("SELECT batch_id, status FROM manifest WHERE file_sha256 = ? AND status IN ('loaded', 'failed')"
+                       " ORDER BY loaded_at DESC LIMIT 1", [sha]).fetchone()
+    if done and done[1] == "loaded":
+        row = con.execute("SELECT kind, company_code, rows_read, rows_loaded, rows_rejected FROM manifest "
+                          "WHERE batch_id = ?", [done[0]]).fetchone()
+        result.status, result.batch_id = "unchanged", done[0]
+        result.kind, result.company, result.rows_read, result.rows_loaded, result.rows_rejected = row
+        result.message_zh, result.message_en = "相同文件已入库，未重复加载", "identical file already loaded; nothing changed"
+        return result
+    batch_id = f"B{started:%Y%m%d%H%M%S%f}-{sha[:8]}"
+    try:
+        raw = read_table(path)
+        result.file_format, result.encoding = raw.file_format, raw.encoding
+        if kind_name:
+            mapping = map_headers(get_kind(kind_name), raw.headers, profile)
+            if mapping.missing_required:
+                raise IngestError(f"{path.name}: 缺少必填列：{'、'.join(mapping.missing_required)}，请按模板表头报送 / "
+                                  f"missing required columns for {kind_name}: {', '.join(mapping.missing_required)}")
+        else:
+            mapping = detect_kind(raw.headers, path.name, profile)
+        kind = mapping.kind
+        result.kind = kind.name
+        comp_col = next((i for i, n in mapping.columns.items() if n == COMPANY_FIELD), None)
+        file_company = _file_company(kind, raw.data[comp_col] if comp_col is not None else None, company)
+        result.company = file_company
+        v = validate(raw, mapping, campaign, tokenizer, file_company, profile.values if profile else None)
+    except WorkbenchError as exc:
+        msg = str(exc)
+        zh, _, en = msg.partition(" / ")
+        result.message_zh, result.message_en = zh, en or zh
+        result.seconds = (dt.datetime.now() - started).total_seconds()
+        if not done:  # record a failure once per distinct file content
+            _manifest(con, batch_id, name, sha, size, result, "failed", tokenizer, operator, started)
+        result.batch_id = batch_id
+        log.warning("file not loaded: %s", zh)
+        return result
+
+    result.rows_read = v.rows_read
+    result.rows_loaded = len(v.table)
+    result.rows_rejected = int(v.rejects["row"].nunique()) if len(v.rejects) else 0
+    result.rows_normalised, result.rows_warned = v.rows_normalised, v.rows_warned
+    notes = []
+    if raw.blank_rows:
+        notes.append((f"跳过空行{raw.blank_rows}行", f"{raw.blank_rows} blank rows skipped"))
+    if mapping.ignored:
+        notes.append((f"未识别的列已忽略：{'、'.join(mapping.ignored)}", f"unrecognised columns ignored: {', '.join(mapping.ignored)}"))
+    if result.rows_rejected:
+        notes.append((f"{result.rows_rejected}行被退回，见回执退回明细", f"{result.rows_rejected} rows rejected, see the receipt"))
+    result.message_zh = "；".join(n[0] for n in notes) or "全部入库"
+    result.message_en = "; ".join(n[1] for n in notes) or "all rows loaded"
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if result.company is not None:
+            old = con.execute("SELECT batch_id FROM manifest WHERE kind = ? AND company_code = ? AND status = 'loaded'",
+                              [kind.name, result.company]).fetchall()
+        else:
+            old = con.execute("SELECT batch_id FROM manifest WHERE kind = ? AND company_code IS NULL AND status = 'loaded'"
+                              " AND file_name = ?", [kind.name, name]).fetchall()
+        for (old_id,) in old:
+            con.execute(f'DELETE FROM "{kind.name}" WHERE _batch_id = ?', [old_id])
+            con.execute("UPDATE manifest SET status = 'replaced', replaced_by = ? WHERE batch_id = ?", [batch_id, old_id])
+            result.replaced.append(old_id)
+        table = v.table
+        con.register("incoming_rows", table)
+        con.execute(f'INSERT INTO "{kind.name}" BY NAME SELECT ?::VARCHAR AS _batch_id, * FROM incoming_rows', [batch_id])
+        con.unregister("incoming_rows")
+        if len(v.rejects):
+            rej = v.rejects.assign(batch_id=batch_id, file_name=name, company_code=result.company, kind=kind.name)
+            con.register("incoming_rejects", rej)
+            con.execute('INSERT INTO rejects BY NAME SELECT * FROM incoming_rejects')
+            con.unregister("incoming_rejects")
+        if len(v.notes):
+            con.register("incoming_notes", v.notes.assign(batch_id=batch_id))
+            con.execute('INSERT INTO row_notes BY NAME SELECT * FROM incoming_notes')
+            con.unregister("incoming_notes")
+        result.seconds = (dt.datetime.now() - started).total_seconds()
+        _manifest(con, batch_id, name, sha, size, result, "loaded", tokenizer, operator, started)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    result.status, result.batch_id = "loaded", batch_id
+    log.info("loaded %s: %s %s read=%d loaded=%d rejected=%d", name, kind.name, result.company,
+             result.rows_read, result.rows_loaded, result.rows_rejected)
+    return result
+
+
+def _manifest(con, batch_id, name, sha, size, r: FileResult, status, tokenizer, operator, started) -> None:
+    con.execute(
+        "INSERT INTO manifest (batch_id, file_name, file_sha256, file_bytes, kind, company_code, file_format, encoding,"
+        " rows_read, rows_loaded, rows_rejected, rows_normalised, rows_warned, status, message_zh, message_en,"
+        " key_fingerprint, operator, loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [batch_id, name, sha, size, r.kind, r.company, r.file_format, r.encoding, r.rows_read, r.rows_loaded,
+         r.rows_rejected, r.rows_normalised, r.rows_warned, status, r.message_zh, r.message_en,
+         tokenizer.fingerprint(), operator or None, started],
+    )

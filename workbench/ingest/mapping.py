@@ -1,0 +1,147 @@
+"""Recognise a file's kind and map its headers onto the contract (识别数据类型与表头映射).
+
+The kind comes from an explicit ``--kind``, or from the headers: the kind whose
+fields the headers match best, requiring every required column.  Twin kinds
+with the same headers (current vs. pre-2017 claims) are told apart by words in
+the file name.  Insurers whose systems export other headers supply a small
+**column-mapping profile** (YAML)::
+
+    company: C05                 # optional: profile applies to this company
+    kind: ah_policy              # optional: profile applies to this kind
+    columns:                     # their header -> contract field (English name or Chinese header)
+      客户证件号: insured_id
+      保额: sum_insured
+    values:                      # optional value translations per field
+      line: {意外: 意外险, 健康: 医疗险}
+    defaults:                    # optional constant for a column the file lacks
+      insured_id_type: 居民身份证
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..contract import KINDS, Kind, get_kind
+from ..errors import IngestError
+
+
+@dataclass
+class Profile:
+    """A column-mapping profile (表头映射配置)."""
+
+    name: str
+    company: str | None = None
+    kind: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+PROFILE_KEYS = {"company", "kind", "columns", "values", "defaults", "description", "notes"}
+
+
+def load_profile(path: str | Path) -> Profile:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise IngestError(f"表头映射配置无法读取 / cannot read mapping profile {path}: {exc}") from exc
+    unknown = set(raw) - PROFILE_KEYS
+    if unknown:
+        raise IngestError(f"表头映射配置 {path.name} 有未知项 / unknown keys in profile: {sorted(unknown)}")
+    kind = raw.get("kind")
+    if kind:
+        kind = get_kind(kind).name
+    return Profile(path.stem, raw.get("company"), kind, {str(k): str(v) for k, v in (raw.get("columns") or {}).items()},
+                   {str(k): {str(a): str(b) for a, b in v.items()} for k, v in (raw.get("values") or {}).items()},
+                   {str(k): str(v) for k, v in (raw.get("defaults") or {}).items()})
+
+
+def _norm(h: str) -> str:
+    return unicodedata.normalize("NFKC", str(h)).strip().replace(" ", "").lower()
+
+
+def header_index(kind: Kind) -> dict[str, str]:
+    """Every accepted header (normalised) → field name."""
+    out = {}
+    for f in kind.fields:
+        for h in f.headers:
+            out[_norm(h)] = f.name
+    return out
+
+
+@dataclass
+class Mapping:
+    kind: Kind
+    columns: dict[int, str]  # file column index -> field name
+    ignored: list[str]  # headers not in the contract
+    missing_required: list[str]  # Chinese headers of required fields the file lacks
+    defaults: dict[str, str]
+
+
+def map_headers(kind: Kind, headers: list[str], profile: Profile | None = None) -> Mapping:
+    index = header_index(kind)
+    renames = {}
+    if profile:
+        for theirs, ours in profile.columns.items():
+            target = index.get(_norm(ours))
+            if target is None:
+                raise IngestError(
+                    f"表头映射配置 {profile.name} 把“{theirs}”映射到未知字段“{ours}” / profile {profile.name} maps "
+                    f"'{theirs}' to unknown field '{ours}' of {kind.name}"
+                )
+            renames[_norm(theirs)] = target
+    columns, ignored, seen = {}, [], set()
+    for i, h in enumerate(headers):
+        key = _norm(h)
+        name = renames.get(key) or index.get(key)
+        if name is None or name in seen:
+            if h:
+                ignored.append(h)
+            continue
+        columns[i] = name
+        seen.add(name)
+    defaults = dict(profile.defaults) if profile else {}
+    missing = [f.zh for f in kind.fields if f.required and f.name not in seen and f.name not in defaults]
+    return Mapping(kind, columns, ignored, missing, defaults)
+
+
+def detect_kind(headers: list[str], file_name: str, profile: Profile | None = None) -> Mapping:
+    """The kind whose fields the headers match best; ties between twins broken by file name."""
+    if profile and profile.kind:
+        return map_headers(KINDS[profile.kind], headers, profile)
+    scored = []
+    for kind in KINDS.values():
+        try:
+            m = map_headers(kind, headers, profile)
+        except IngestError:
+            continue
+        if not m.missing_required and m.columns:
+            scored.append((len(m.columns) / len(kind.fields), len(m.columns), m))
+    if not scored:
+        best = max(KINDS.values(), key=lambda k: len(map_headers(k, headers).columns))
+        m = map_headers(best, headers)
+        shown = "、".join(h for h in headers[:8] if h)
+        raise IngestError(
+            f"无法识别数据类型：表头({shown}…)与任何报送模板都不符"
+            + (f"；最接近“{best.zh}”，但缺少必填列：{'、'.join(m.missing_required)}" if m.columns else "")
+            + "。请使用 workbench template 生成的模板表头，或用 --kind 指定类型、用 --profile 提供表头映射 / "
+            f"cannot recognise the kind from the headers; closest is {best.name}, missing required columns: "
+            f"{', '.join(f.name for f in best.fields if f.zh in m.missing_required)}. Use the template headers, "
+            "or pass --kind and a --profile"
+        )
+    top_cover = max(s[1] for s in scored)
+    top = [s for s in scored if s[1] == top_cover]
+    top.sort(key=lambda s: -s[0])
+    tied = [s for s in top if s[0] == top[0][0]]
+    if len(tied) > 1:
+        lowered = file_name.lower()
+        hinted = [s for s in tied if any(h.lower() in lowered for h in s[2].kind.file_hints)]
+        plain = [s for s in tied if not s[2].kind.file_hints]
+        chosen = hinted[0] if hinted else (plain[0] if plain else tied[0])
+        return chosen[2]
+    return top[0][2]

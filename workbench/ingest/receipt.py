@@ -1,0 +1,66 @@
+"""Per-company ingest receipts (入库回执): what was accepted, what was rejected and why.
+
+The receipt is the file an insurer gets back to fix its data: one summary
+sheet per run, every rejected row with its spreadsheet row number, column,
+reason (Chinese and English) and the masked offending value, and the counts
+of automatic normalisations and warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+
+from ..config import Campaign
+from ..contract import KINDS
+from ..xlsx import append_rows, cell
+
+STATUS_ZH = {"loaded": "已入库", "unchanged": "未变化(重复报送)", "failed": "未入库"}
+
+
+def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, out_dir: Path,
+                   stamp: dt.datetime | None = None) -> dict[str, Path]:
+    """One receipt per company among ``results`` (files without a company go to '_association')."""
+    stamp = stamp or dt.datetime.now()
+    by_company: dict[str, list] = {}
+    for r in results:
+        by_company.setdefault(r.company or "_association", []).append(r)
+    written = {}
+    for company, rs in sorted(by_company.items()):
+        folder = out_dir / company
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"入库回执_{company}_{stamp:%Y%m%d-%H%M%S}.xlsx"
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("回执汇总")
+        ws.append([cell(ws, f"{campaign.name} 数据入库回执 / ingest receipt", bold=True)])
+        ws.append([cell(ws, "报送单位 company"), cell(ws, company)])
+        ws.append([cell(ws, "生成时间 generated"), cell(ws, stamp.strftime("%Y-%m-%d %H:%M:%S"))])
+        ws.append([cell(ws, "数据期间 window"), cell(ws, f"{campaign.window_start} 至 {campaign.window_end}")])
+        ws.append([])
+        header = ["文件 file", "数据类型 kind", "状态 status", "读取行数 read", "入库行数 loaded", "退回行数 rejected",
+                  "自动规范化行数 normalised", "警告行数 warned", "编码 encoding", "说明 message"]
+        append_rows(ws, header, [
+            [r.path.name, KINDS[r.kind].zh if r.kind in KINDS else "无法识别", STATUS_ZH.get(r.status, r.status),
+             r.rows_read, r.rows_loaded, r.rows_rejected, r.rows_normalised, r.rows_warned,
+             r.encoding or r.file_format, r.message_zh] for r in rs])
+        batches = [r.batch_id for r in rs if r.batch_id and r.status == "loaded"]
+        ws2 = wb.create_sheet("退回明细")
+        rows = con.execute(
+            "SELECT file_name, \"row\", header, reason_zh, reason_en, value_mask FROM rejects "
+            "WHERE batch_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY file_name, \"row\"", [batches]).fetchall()
+        append_rows(ws2, ["文件 file", "行号 row", "列 column", "退回原因 reason", "reason (English)",
+                          "问题值(已脱敏) value (masked)"], rows)
+        ws3 = wb.create_sheet("规范化与警告")
+        rows = con.execute(
+            "SELECT m.file_name, n.field, n.severity, n.code, count(*) AS n, any_value(n.note_zh) "
+            "FROM row_notes n JOIN manifest m USING (batch_id) WHERE n.batch_id IN (SELECT unnest(?::VARCHAR[])) "
+            "GROUP BY ALL ORDER BY 1, 2, 3, 4", [batches]).fetchall()
+        append_rows(ws3, ["文件 file", "字段 field", "类别 severity", "代码 code", "行数 rows", "说明 note"],
+                    [[a, b, "警告 warning" if c == "warning" else "已规范化 normalised", d, e, f]
+                     for a, b, c, d, e, f in rows])
+        wb.save(path)
+        written[company] = path
+    return written
