@@ -135,4 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the canonical module so subcommands registered on it are seen.
+    from workbench.cli import main as _main
+
+    sys.exit(_main())
