@@ -1,0 +1,70 @@
+"""Delivery packages verify on receipt and name what was altered, missing or added."""
+
+import hashlib
+import subprocess
+import zipfile
+
+import pytest
+
+from workbench.errors import PackageError
+from workbench.package import build_package, verify_package
+
+
+@pytest.fixture
+def package(tmp_path):
+    a = tmp_path / "src" / "C01_线索工作簿.xlsx"
+    b = tmp_path / "src" / "说明.txt"
+    a.parent.mkdir()
+    a.write_bytes(b"workbook bytes")
+    b.write_text("请在30日内反馈", encoding="utf-8")
+    return build_package([a, b], tmp_path / "out", "C01_线索下发", campaign_name="2019专项行动", company="C01",
+                         operator="张审核", purpose="clue dispatch")
+
+
+def test_fresh_package_verifies_folder_and_zip(package):
+    v = verify_package(package)
+    assert v.ok and v.checked == 2
+    assert verify_package(package.parent / "C01_线索下发.zip").ok
+    assert v.manifest["operator"] == "张审核" and v.manifest["company"] == "C01"
+
+
+def test_sha256sums_work_without_our_tool(package):
+    out = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=package, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_tampered_missing_and_extra_files_are_named(package):
+    (package / "files" / "C01_线索工作簿.xlsx").write_bytes(b"workbook bytes, edited")
+    (package / "files" / "说明.txt").unlink()
+    (package / "files" / "extra.xlsx").write_bytes(b"x")
+    v = verify_package(package)
+    assert not v.ok
+    assert v.altered == ["files/C01_线索工作簿.xlsx"]
+    assert v.missing == ["files/说明.txt"]
+    assert v.unexpected == ["files/extra.xlsx"]
+    assert "被修改 altered: files/C01_线索工作簿.xlsx" in v.to_text()
+
+
+def test_tampered_zip_and_manifest(package, tmp_path):
+    src = package.parent / "C01_线索下发.zip"
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for n in zin.namelist():
+            data = zin.read(n)
+            if n.endswith("manifest.json"):
+                data = data.replace("张审核".encode(), "李某某".encode())
+            zout.writestr(n, data)
+    v = verify_package(bad)
+    assert not v.ok and v.altered == ["manifest.json"]
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(PackageError, match="无法打开"):
+        verify_package(junk)
+
+
+def test_manifest_checksums_are_real(package):
+    import json
+
+    m = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
+    e = next(x for x in m["files"] if x["path"].endswith(".txt"))
+    assert e["sha256"] == hashlib.sha256("请在30日内反馈".encode()).hexdigest()
