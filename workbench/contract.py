@@ -620,7 +620,7 @@ CLUE_FEEDBACK = Kind(
         F("referred_to_police", "是否移送公安", "enum", False, allowed=YES_NO, en="referred to police"),
         F("referral_date", "移送日期", "date", False, en="referral date"),
         F("police_case_no", "公安立案编号", "code", False, en="police case number"),
-        F("checker", "核查人", "text", False, en="checker (staff code or name of the company's investigator)"),
+        F("checker", "核查人工号", "code", False, en="staff code of the company's investigator (not a name)"),
         F("remarks", "备注", "text", False, en="remarks"),
     ),
     key=("clue_id",),

@@ -122,12 +122,18 @@ def _frame(path: Path, rows: list[list[str]], file_format: str, encoding: str | 
     return RawTable(headers, data, row_numbers, file_format, encoding, sheet, n_blank)
 
 
-def read_xlsx(path: Path) -> RawTable:
+def read_xlsx(path: Path, sheet_name: str | None = None) -> RawTable:
+    """The first visible sheet (or ``sheet_name``) of a workbook, every cell as text."""
     from python_calamine import CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = [n for n in wb.sheet_names if not n.startswith("_")]
+        if sheet_name is not None:
+            if sheet_name not in wb.sheet_names:
+                raise _fail(path, f"找不到“{sheet_name}”工作表，请返回原工作簿，不要另建文件",
+                            f"no sheet '{sheet_name}': return the original workbook")
+            names = [sheet_name]
         if not names:
             raise _fail(path, "工作簿中没有工作表", "the workbook has no sheet")
         sheet = wb.get_sheet_by_name(names[0])

@@ -1,0 +1,154 @@
+"""Feedback import (反馈导入): read the workbooks companies return and record what they found.
+
+Each row of a returned clue list is matched to its clue by 线索编号, validated
+with the contract kind ``clue_feedback`` (a bad value is rejected with the
+reason, never guessed), checked against the clue's companies (a company can
+only answer for its own clues), and recorded in the lifecycle store with who
+and when.  Re-importing the same answer changes nothing; a changed answer is
+recorded as a new row that supersedes the old one, so history is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from .config import Campaign
+from .contract import CLUE_FEEDBACK
+from .errors import WorkbenchError
+from .ingest.load import sha256_file
+from .ingest.mapping import map_headers
+from .ingest.reader import RawTable, read_xlsx
+from .ingest.validate import validate
+from .lifecycle import TRANSITIONS, LifecycleStore
+from .protect import Tokenizer
+from .workbook import CLUE_SHEET
+
+FEEDBACK_VALUE_FIELDS = [f.name for f in CLUE_FEEDBACK.fields if f.name not in ("clue_id", "company_code")]
+CONCLUSION_STATE = {"确认欺诈": "evidence_returned", "排除欺诈": "evidence_returned", "核查中": "investigating"}
+
+
+@dataclass
+class FeedbackResult:
+    path: Path
+    company: str | None
+    recorded: int = 0
+    unchanged: int = 0
+    blank: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
+    failed: str | None = None
+
+    def to_text(self) -> str:
+        if self.failed:
+            return f"未导入 FAILED {self.path.name}: {self.failed}"
+        s = (f"{self.path.name} [{self.company}]: 记录 recorded {self.recorded}, 未变化 unchanged {self.unchanged}, "
+             f"未填写 blank {self.blank}, 退回 rejected {len(self.errors)}")
+        return "\n".join([s] + [f"  第{r}行 row {r}: {m}" for r, m in self.errors[:50]])
+
+
+def import_feedback(path: Path, con: duckdb.DuckDBPyConnection, store: LifecycleStore, campaign: Campaign,
+                    actor: str, company: str | None = None) -> FeedbackResult:
+    """Import one returned workbook; every row is recorded, skipped as blank, or rejected with a reason."""
+    path = Path(path)
+    result = FeedbackResult(path, company)
+    try:
+        raw = read_xlsx(path, CLUE_SHEET)
+    except WorkbenchError as exc:
+        result.failed = str(exc)
+        return result
+    mapping = map_headers(CLUE_FEEDBACK, raw.headers)
+    if "线索编号" in mapping.missing_required or all(n != "clue_id" for n in mapping.columns.values()):
+        result.failed = ("找不到“线索编号”列：工作簿可能被重新录入或改动了表头，请在协会下发的原工作簿中填写反馈 / "
+                         "no 线索编号 column: the workbook was re-typed or its headers changed; fill in the original")
+        return result
+    # rows where no feedback value was filled in are simply not answered yet
+    value_cols = [i for i, n in mapping.columns.items() if n in FEEDBACK_VALUE_FIELDS]
+    filled = (raw.data[value_cols].apply(lambda c: c.str.strip()) != "").any(axis=1) if value_cols else \
+        pd.Series(False, index=raw.data.index)
+    result.blank = int((~filled).sum())
+    raw = RawTable(raw.headers, raw.data[filled.values].reset_index(drop=True),
+                   raw.rows[filled.values].reset_index(drop=True), raw.file_format, raw.encoding, raw.sheet)
+    companies_in_file = {v.strip() for i, n in mapping.columns.items() if n == "company_code" for v in raw.data[i]
+                         if v.strip()}
+    file_company = company or (sorted(companies_in_file)[0] if len(companies_in_file) == 1 else None)
+    result.company = file_company
+    if file_company is None:
+        result.failed = "无法确定反馈公司：请用 --company 指定，或检查“公司代码”列 / cannot tell the company; pass --company"
+        return result
+    v = validate(raw, mapping, campaign, Tokenizer(b"\0" * 32), file_company)
+    errors = {int(r): [] for r in v.rejects["row"]}
+    for r, reason in zip(v.rejects["row"], v.rejects["reason_zh"], strict=True):
+        errors[int(r)].append(reason)
+    table = v.table
+    if len(table):
+        ids = list(table["clue_id"])
+        known = con.execute(
+            "SELECT c.clue_id, list(DISTINCT r.company_code) FROM clues c LEFT JOIN clue_records r USING (clue_id) "
+            "WHERE c.clue_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY c.clue_id", [ids]).fetchall()
+        owners = {cid: set(cs or []) for cid, cs in known}
+        ok = np.ones(len(table), dtype=bool)
+        for i, (row, cid) in enumerate(zip(table["_row"], table["clue_id"], strict=True)):
+            if cid not in owners:
+                errors.setdefault(int(row), []).append(f"线索编号 {cid} 不存在，请勿修改线索编号 / unknown clue id")
+                ok[i] = False
+            elif file_company not in owners[cid]:
+                errors.setdefault(int(row), []).append(
+                    f"线索 {cid} 不是下发给本公司({file_company})的线索，只能反馈本公司的线索 / not this company's clue")
+                ok[i] = False
+        table = table[ok]
+    result.errors = sorted((r, "；".join(m)) for r, m in errors.items())
+    sha = sha256_file(path)
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    sql = store.connection
+    for rec in table.to_dict("records"):
+        values = {k: _plain(rec.get(k)) for k in FEEDBACK_VALUE_FIELDS}
+        prev = sql.execute(
+            "SELECT feedback_id, " + ", ".join(FEEDBACK_VALUE_FIELDS) + " FROM feedback WHERE clue_id = ? AND "
+            "company_code = ? AND superseded_by IS NULL", [rec["clue_id"], file_company]).fetchone()
+        if prev and list(prev[1:]) == [values[k] for k in FEEDBACK_VALUE_FIELDS]:
+            result.unchanged += 1
+            continue
+        sql.execute("BEGIN IMMEDIATE")
+        cur = sql.execute(
+            "INSERT INTO feedback (clue_id, company_code, " + ", ".join(FEEDBACK_VALUE_FIELDS) +
+            ", source_file, source_sha256, source_row, imported_by, imported_at) VALUES (" +
+            ",".join("?" * (len(FEEDBACK_VALUE_FIELDS) + 7)) + ")",
+            [rec["clue_id"], file_company, *[values[k] for k in FEEDBACK_VALUE_FIELDS], path.name, sha,
+             int(rec["_row"]), actor, now])
+        if prev:
+            sql.execute("UPDATE feedback SET superseded_by = ? WHERE feedback_id = ?", [cur.lastrowid, prev[0]])
+        sql.execute("COMMIT")
+        state = CONCLUSION_STATE[values["conclusion"]]
+        if values.get("referred_to_police") == "是":
+            state = "referred"
+        reason = f"{file_company}反馈：{values['conclusion']}" + (f"，已移送公安{values.get('police_case_no') or ''}"
+                                                                  if state == "referred" else "")
+        current = store.state_of(rec["clue_id"])
+        if state in TRANSITIONS[current]:
+            store.record_event(rec["clue_id"], state, f"{file_company}/{actor}", reason,
+                               {"feedback_id": cur.lastrowid})
+        result.recorded += 1
+    return result
+
+
+def _plain(v):
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp | dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def feedback_table(store: LifecycleStore, history: bool = False) -> pd.DataFrame:
+    """Current feedback (or the whole history) as a frame."""
+    where = "" if history else "WHERE superseded_by IS NULL"
+    return pd.read_sql_query(f"SELECT * FROM feedback {where} ORDER BY feedback_id", store.connection)
