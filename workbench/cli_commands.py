@@ -40,6 +40,31 @@ def cmd_feedback(args) -> int:
     return 1 if failed and args.strict else 0
 
 
+def cmd_run(args) -> int:
+    """Execute a campaign notebook with papermill; the executed notebook is the run record (执行专项行动)."""
+    import json
+
+    from .runner import NOTEBOOKS, run_campaign
+
+    campaign = _campaign(args)
+    params = json.loads(args.rule_params) if args.rule_params else None
+    if args.params_file:
+        import yaml
+
+        params = yaml.safe_load(Path(args.params_file).read_text(encoding="utf-8"))
+    results = run_campaign(args.campaign, campaign, warehouse=Path(args.warehouse) if args.warehouse else None,
+                           company=args.company, all_companies=args.all_companies, jobs=args.jobs,
+                           rule_params=params, output_dir=Path(args.output) if args.output else None)
+    for r in results:
+        status = "完成 ok" if r.ok else "失败 FAILED"
+        print(f"{status:<10} {r.campaign:<18} {r.company or '-':<6} {r.seconds:6.1f}s  {r.output}")
+        if not r.ok:
+            print("    " + r.error.replace("\n", "\n    "))
+    if not results:
+        print(f"没有执行任何笔记本 / nothing ran (campaigns: {', '.join(NOTEBOOKS)}, all)")
+    return 0 if results and all(r.ok for r in results) else 1
+
+
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="load submissions into the warehouse (入库)", description=cmd_ingest.__doc__)
     p.add_argument("paths", nargs="+", help="files or folders (a company's submission, a wave)")
@@ -58,6 +83,19 @@ def register(sub) -> None:
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.add_argument("--strict", action="store_true", help="exit 1 when any row or file was rejected")
     p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("run", help="run a campaign notebook with papermill (执行专项行动)", description=cmd_run.__doc__)
+    p.add_argument("campaign", help="top_down | cross_comparison | pre2017 | known_cases | company_workbook | "
+                                    "summary_report | all")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--company", help="run for one company")
+    who.add_argument("--all-companies", action="store_true", help="run once per company (read-only notebooks)")
+    p.add_argument("--jobs", type=int, default=1, help="parallel notebooks for --all-companies (default 1)")
+    p.add_argument("--rule-params", help='JSON overrides, e.g. \'{"ah_multi_company_cover": {"min_companies": 4}}\'')
+    p.add_argument("--params-file", help="YAML/JSON file of rule parameter overrides")
+    p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
+    p.add_argument("--output", help="folder for workbooks and exports (default: outputs/workbooks)")
+    p.set_defaults(func=cmd_run)
 
 
 _EXTENSIONS.append(register)

@@ -94,6 +94,18 @@ CREATE TABLE IF NOT EXISTS feedback (
     superseded_by INTEGER             -- a later feedback row for the same clue and company
 );
 CREATE INDEX IF NOT EXISTS feedback_clue ON feedback(clue_id, company_code);
+CREATE TABLE IF NOT EXISTS dispatches (
+    dispatch_id TEXT NOT NULL,
+    company_code TEXT NOT NULL,
+    workbook TEXT NOT NULL,           -- path of the workbook written
+    workbook_sha256 TEXT NOT NULL,
+    clue_count INTEGER NOT NULL,
+    issued TEXT NOT NULL,
+    due TEXT NOT NULL,
+    run_ids TEXT,                     -- screening runs the clues came from
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+);
 """
 
 
@@ -207,6 +219,18 @@ class LifecycleStore:
             self._con.execute("ROLLBACK")
             raise
         return cur.lastrowid
+
+    def record_dispatch(self, dispatch_id: str, company: str, workbook: str, sha256: str, clue_ids: list[str],
+                        issued: dt.date, due: dt.date, run_ids: str, actor: str) -> int:
+        """Record a workbook sent to a company and move its clues to ``dispatched`` (线索下发)."""
+        self._con.execute(
+            "INSERT INTO dispatches VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [dispatch_id, company, workbook, sha256, len(clue_ids), issued.isoformat(), due.isoformat(), run_ids,
+             actor or "未配置", _now()])
+        return self.record_events(clue_ids, "dispatched", actor, f"{dispatch_id} 下发至 {company}")
+
+    def dispatches(self) -> pd.DataFrame:
+        return pd.read_sql_query("SELECT * FROM dispatches ORDER BY at", self._con)
 
     def verdicts(self) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM verdicts ORDER BY verdict_id", self._con)
