@@ -65,6 +65,36 @@ def cmd_run(args) -> int:
     return 0 if results and all(r.ok for r in results) else 1
 
 
+def cmd_status(args) -> int:
+    """Per company: what is due, what was submitted and when, what is late (进度与时限)."""
+    import datetime as dt
+
+    import duckdb
+
+    from .lifecycle import LifecycleStore, default_store_path
+    from .status import contacts, deadline_status, feedback_progress, status_text
+
+    campaign = _campaign(args)
+    warehouse = Path(args.warehouse) if args.warehouse else campaign.warehouse
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    store_path = default_store_path(warehouse)
+    store = LifecycleStore(store_path) if store_path.exists() else None
+    st = deadline_status(con, store, campaign, as_of)
+    if args.company:
+        st = st[st.company_code == args.company]
+    print(status_text(st, as_of))
+    if store is not None:
+        fp = feedback_progress(store, as_of)
+        if len(fp):
+            print("\n线索反馈 / clue feedback")
+            print(fp.to_string(index=False))
+    if args.contacts:
+        print("\n联系人(附表7) / contacts")
+        print(contacts(con).to_string(index=False))
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="load submissions into the warehouse (入库)", description=cmd_ingest.__doc__)
     p.add_argument("paths", nargs="+", help="files or folders (a company's submission, a wave)")
@@ -96,6 +126,13 @@ def register(sub) -> None:
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.add_argument("--output", help="folder for workbooks and exports (default: outputs/workbooks)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("status", help="deadlines and submissions per company (进度)", description=cmd_status.__doc__)
+    p.add_argument("--as-of", help="today's date for the calendar (YYYY-MM-DD; default: today)")
+    p.add_argument("--company", help="one company only")
+    p.add_argument("--contacts", action="store_true", help="also list the Attachment 7 contacts (masked)")
+    p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
+    p.set_defaults(func=cmd_status)
 
 
 _EXTENSIONS.append(register)

@@ -31,6 +31,7 @@ class Deadline:
     zh: str
     en: str
     attachments: tuple[int, ...] = ()
+    kinds: tuple[str, ...] = ()  # submission kinds that count as delivering this deadline
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def load_campaign(path: str | os.PathLike | None = None, environ=None) -> Campai
             zh=d.get("zh", d["id"]),
             en=d.get("en", d["id"]),
             attachments=tuple(d.get("attachments", ())),
+            kinds=tuple(d.get("kinds", ())),
         )
         for d in raw.get("deadlines", [])
     )
