@@ -59,3 +59,28 @@ def test_rule_effectiveness(outcomes):
     row = eff.loc["ah_multi_company_cover"]
     assert (row["下发"], row["已有结论"], row["确认"], row["排除"]) == (3, 3, 2, 1)
     assert row["确认率"] == pytest.approx(0.667)
+
+
+def test_referral_package_holds_the_case_and_verifies(outcomes, campaign, tmp_path):
+    import openpyxl
+
+    from workbench.errors import WorkbenchError
+    from workbench.package import verify_package
+    from workbench.referral import referral_package
+
+    _, con, store = outcomes
+    folder = referral_package(con, store, campaign, "CL0000000000000Z", tmp_path / "ref", operator="王经办")
+    assert verify_package(folder).ok
+    (form,) = (folder / "files").glob("*.xlsx")
+    wb = openpyxl.load_workbook(form)
+    assert {"案件移送表", "涉案记录", "研判意见", "证据目录", "流转记录"} <= set(wb.sheetnames)
+    summary = {r[0]: r[1] for r in wb["案件移送表"].iter_rows(min_row=2, values_only=True)}
+    assert summary["线索编号"] == "CL0000000000000Z" and summary["经办人"] == "王经办"
+    assert summary["涉案金额(元)"] == 50000
+    verdict = list(wb["研判意见"].iter_rows(min_row=2, values_only=True))
+    assert verdict[0][0] == "移送公安" and verdict[0][2] == "专家甲、专家乙"
+    records = list(wb["涉案记录"].iter_rows(min_row=2, values_only=True))
+    assert [r[:3] for r in records] == [("C02", "ah_policy", "P-C02-9")]
+    assert records[0][4] == "张*三 220102********1239"  # masked only
+    with pytest.raises(WorkbenchError, match="尚未决定移送"):
+        referral_package(con, store, campaign, "CL0000000000000B", tmp_path / "ref")

@@ -95,6 +95,25 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_refer(args) -> int:
+    """Write the police referral package of a referred clue or ring (案件移送材料)."""
+    import duckdb
+
+    from .lifecycle import LifecycleStore, default_store_path
+    from .package import verify_package
+    from .referral import referral_package
+
+    campaign = _campaign(args)
+    warehouse = Path(args.warehouse) if args.warehouse else campaign.warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    store = LifecycleStore(default_store_path(warehouse))
+    out = Path(args.out) if args.out else campaign.output_dir / "referrals"
+    for clue_id in args.clue_ids:
+        folder = referral_package(con, store, campaign, clue_id, out, operator=args.operator)
+        print(verify_package(folder).to_text())
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="load submissions into the warehouse (入库)", description=cmd_ingest.__doc__)
     p.add_argument("paths", nargs="+", help="files or folders (a company's submission, a wave)")
@@ -133,6 +152,13 @@ def register(sub) -> None:
     p.add_argument("--contacts", action="store_true", help="also list the Attachment 7 contacts (masked)")
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("refer", help="write police referral packages (案件移送材料)", description=cmd_refer.__doc__)
+    p.add_argument("clue_ids", nargs="+", help="referred clue or ring ids")
+    p.add_argument("--out", help="folder (default: outputs/referrals)")
+    p.add_argument("--operator", help="who prepares the referral (default: [campaign] operator)")
+    p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
+    p.set_defaults(func=cmd_refer)
 
 
 _EXTENSIONS.append(register)
