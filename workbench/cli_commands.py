@@ -114,6 +114,43 @@ def cmd_refer(args) -> int:
     return 0
 
 
+def cmd_package(args) -> int:
+    """Put a company's workbook(s) in a self-checking package for disc (光盘报送包)."""
+    from .errors import WorkbenchError
+    from .package import build_package, verify_package
+
+    campaign = _campaign(args)
+    src = Path(args.workbooks) if args.workbooks else campaign.output_dir / "workbooks"
+    out = Path(args.out) if args.out else campaign.output_dir / "packages"
+    if args.all_companies:
+        codes = sorted(p.name for p in src.iterdir() if p.is_dir()) if src.is_dir() else []
+    elif args.company:
+        codes = [args.company]
+    else:
+        raise WorkbenchError("请指定 --company 或 --all-companies / pass --company X or --all-companies")
+    for code in codes:
+        files = sorted((src / code).glob("*.xlsx")) if (src / code).is_dir() else []
+        if not files:
+            raise WorkbenchError(f"{code} 没有可报送的工作簿(在 {src / code}) / no workbooks for {code} in {src / code}")
+        name = f"{code}_线索下发_{files[-1].stem.rsplit('_', 1)[-1]}"
+        folder = build_package(files, out, name, campaign_name=campaign.name, company=code,
+                               operator=args.operator or campaign.operator or None, purpose="线索下发 clue dispatch")
+        print(verify_package(folder).to_text(), "->", folder.with_suffix(".zip"))
+    return 0
+
+
+def cmd_verify(args) -> int:
+    """Check a received package (folder or zip) against its manifest (报送包校验)."""
+    from .package import verify_package
+
+    bad = 0
+    for p in args.packages:
+        v = verify_package(p)
+        print(v.to_text())
+        bad += not v.ok
+    return 1 if bad else 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="load submissions into the warehouse (入库)", description=cmd_ingest.__doc__)
     p.add_argument("paths", nargs="+", help="files or folders (a company's submission, a wave)")
@@ -159,6 +196,19 @@ def register(sub) -> None:
     p.add_argument("--operator", help="who prepares the referral (default: [campaign] operator)")
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.set_defaults(func=cmd_refer)
+
+    p = sub.add_parser("package", help="package a company's workbooks for disc (报送包)", description=cmd_package.__doc__)
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--company", help="company code")
+    who.add_argument("--all-companies", action="store_true", help="one package per company with workbooks")
+    p.add_argument("--workbooks", help="folder of per-company workbook folders (default: outputs/workbooks)")
+    p.add_argument("--out", help="where packages go (default: outputs/packages)")
+    p.add_argument("--operator", help="named on the manifest (default: [campaign] operator)")
+    p.set_defaults(func=cmd_package)
+
+    p = sub.add_parser("verify", help="verify a received package (报送包校验)", description=cmd_verify.__doc__)
+    p.add_argument("packages", nargs="+", help="package folders or zips")
+    p.set_defaults(func=cmd_verify)
 
 
 _EXTENSIONS.append(register)
