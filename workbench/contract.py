@@ -432,7 +432,7 @@ COMPANY = Kind(
         F("company_type", "公司类型", "enum", True, allowed=COMPANY_TYPES, en="P&C or life"),
         F("city", "所在城市", "text", False, en="city of the branch"),
     ),
-    key=(COMPANY_FIELD,),
+    key=(COMPANY_FIELD,), multi_company=True,
     description="参加专项行动的保险公司省级分公司。",
 )
 
@@ -584,11 +584,13 @@ _PERSON_FORM = (
 ATT4_PERSON = Kind(
     "att4_person", "附表4 2017年及以前意健险高风险人员", "Attachment 4: pre-2017 A&H high-risk persons", "form",
     _PERSON_FORM, key=("company_code", "person_id", "risk_category"),
+    file_hints=("附表4", "2017年及以前", "pre2017"),
     description="公司自查发现的高风险人员，每人每个风险类别一行。",
 )
 ATT6_PERSON = Kind(
     "att6_person", "附表6 2018年以来高风险人员", "Attachment 6: 2018-onward high-risk persons", "form",
     _PERSON_FORM, key=("company_code", "person_id", "risk_category"),
+    file_hints=("附表6", "2018年以来", "2018-2019"),
     description="公司2018年以来掌握的高风险人员，每人每个风险类别一行。",
 )
 

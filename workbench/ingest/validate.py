@@ -149,8 +149,9 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
         else:  # pragma: no cover - contract test guards the types
             raise AssertionError(f.type)
         # USCC verdicts come from identifiers.py with their own messages
-        uscc_err = np.array([isinstance(c, str) and c.startswith("uscc:") for c in codes], dtype=bool)
-        if uscc_err.any():
+        uniq_codes = pd.unique(codes)
+        if any(isinstance(c, str) and c.startswith("uscc:") for c in uniq_codes):
+            uscc_err = pd.Series(codes, dtype=object).str.startswith("uscc:").fillna(False).to_numpy(dtype=bool)
             sel = np.flatnonzero(uscc_err)
             for i in sel:
                 c = ids.check_uscc(col.iat[i])
@@ -168,8 +169,11 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
         if f.identifier == "id_number":
             type_field = f.name + "_type"
             id_types = parsed.get(type_field)
-            is_card = np.ones(n, dtype=bool) if id_types is None else np.array(
-                [t in (None, ID_CARD) for t in id_types], dtype=bool)
+            if id_types is None:
+                is_card = np.ones(n, dtype=bool)
+            else:
+                t = pd.Series(id_types, dtype=object)
+                is_card = (t.isna() | (t == ID_CARD)).to_numpy(dtype=bool)
             keyed = pd.Series(np.where(is_card, "C|", "O|"), dtype=object) + col.values
 
             def check(u):
@@ -224,7 +228,7 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
         if not f.required:
             continue
         vals = parsed[f.name]
-        empty = np.array([v is None for v in vals], dtype=bool)
+        empty = pd.isna(pd.Series(vals, dtype=object)).to_numpy(dtype=bool)
         sel = [i for i in np.flatnonzero(empty) if (i, f.name) not in already]
         if sel:
             sev, zh, en = V.MESSAGES["missing_required"]
@@ -233,7 +237,8 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
     # --- company of each row ----------------------------------------------------------------
     if kind.has_company and company:
         comp = parsed[COMPANY_FIELD]
-        sel = np.flatnonzero(np.array([c is not None and c != company for c in comp], dtype=bool))
+        cs = pd.Series(comp, dtype=object)
+        sel = np.flatnonzero((cs.notna() & (cs != company)).to_numpy(dtype=bool))
         errors.add(sel, COMPANY_FIELD, "company_mismatch",
                    f"公司代码与本文件所属公司({company})不一致，每家公司只能报送本公司数据",
                    f"company code differs from the file's company ({company}); send your own records only",
@@ -277,8 +282,9 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
             first_row = raw.rows.iloc[live.index].groupby([live[c] for c in live.columns], sort=False).transform("first")
             sel = live.index[dup.values].to_numpy()
             firsts = first_row[dup.values].to_numpy()
-            errors.add(sel, None, "duplicate_row", [f"与第{r}行重复(相同的{'、'.join(kind.field(k).zh for k in kind.key)})" for r in firsts],
-                       [f"duplicate of row {r} (same {', '.join(kind.key)})" for r in firsts], "")
+            key_zh, key_en = "、".join(kind.field(k).zh for k in kind.key), ", ".join(kind.key)
+            errors.add(sel, None, "duplicate_row", [f"与第{r}行重复(相同的{key_zh})" for r in firsts],
+                       [f"duplicate of row {r} (same {key_en})" for r in firsts], "")
             rejected[sel] = True
 
     # --- assemble ---------------------------------------------------------------------------
