@@ -246,3 +246,29 @@ def test_receipt_lists_rejects_for_the_company(campaign, tokenizer, policies):
     rej = list(wb["退回明细"].iter_rows(values_only=True))
     assert len(rej) == 1 + 9  # header + one line per (row, reason)
     assert {r[1] for r in rej[1:]} == {4, 5, 6, 7, 8, 10, 11, 12, 13}
+
+
+def test_fast_paths_agree_with_the_one_value_checkers():
+    import numpy as np
+    import pandas as pd
+
+    from workbench.identifiers import check_bank_card, check_id_number, luhn_complete
+    from workbench.ingest import fastpath
+    from workbench.protect import mask
+
+    vectors = pd.read_csv("tests/data/cn_resident_id_test_vectors.csv", dtype=str)["id_number"].tolist()
+    ids = vectors + [ID1, ID2, ID_X, ID1[:-1] + ("0" if ID1[-1] != "0" else "1"), "２２０１０２１９８００５０６１２３９"]
+    fast = fastpath.id_numbers(pd.Series(ids, dtype="string"))
+    for value, ok in zip(ids, fast, strict=True):
+        slow = check_id_number(value)
+        if ok:  # the fast path may only accept what the checker accepts unchanged
+            assert slow.status == "ok" and slow.value == value, value
+        elif slow.status == "ok":
+            assert slow.value != value or not value.isascii(), value
+    cards = [luhn_complete("622202123456789012"), "6222021234567890123", "6222 0212 3456 7890"]
+    for value, ok in zip(cards, fastpath.bank_cards(pd.Series(cards, dtype="string")), strict=True):
+        assert ok == (check_bank_card(value).status == "ok" and check_bank_card(value).value == value)
+    for kind, values in {"id_number": [ID1, "E12345678"], "phone": ["13800138000", "043188886666"],
+                         "name": ["张三", "欧阳娜娜", "李四光", "买买提·艾力"]}.items():
+        got = fastpath.masks(kind, np.array(values, dtype=object), mask)
+        assert list(got) == [mask(kind, v) for v in values]

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,15 @@ import duckdb
 from ..config import Campaign
 from ..protect import Tokenizer, load_key
 from ..warehouse import PROJECT_ROOT, connect
-from .load import FileResult, ingest_file, list_files, load_profiles
+from .load import (
+    FileResult,
+    already_loaded,
+    list_files,
+    load_prepared,
+    load_profiles,
+    prepare_file,
+    sha256_file,
+)
 from .mapping import load_profile
 from .receipt import write_receipts
 
@@ -58,12 +68,25 @@ class IngestReport:
         return "\n".join(lines)
 
 
+#: Below this much input, worker processes cost more than they save.
+PARALLEL_MIN_BYTES = 8_000_000
+
+
+def _prepare(args):
+    return prepare_file(*args)
+
+
 def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | None = None,
                  warehouse: Path | None = None, kind: str | None = None, company: str | None = None,
                  profile: str | Path | None = None, profiles_dir: Path | None = None,
                  receipts_dir: Path | None = None, tokenizer: Tokenizer | None = None,
-                 operator: str | None = None) -> IngestReport:
-    """Load files/folders into the warehouse and write a receipt per company."""
+                 operator: str | None = None, jobs: int | None = None) -> IngestReport:
+    """Load files/folders into the warehouse and write a receipt per company.
+
+    ``jobs`` worker processes read and validate files in parallel (default: the CPU count);
+    the loading itself is serial and one transaction per file.
+    """
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     started = dt.datetime.now()
     tokenizer = tokenizer or Tokenizer(load_key(campaign.key_file, campaign.key_env))
     own = con is None
@@ -71,11 +94,30 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
     explicit = load_profile(profile) if profile else None
     profiles = load_profiles(profiles_dir if profiles_dir is not None else PROJECT_ROOT / "profiles")
     try:
-        results = []
-        for path in list_files(list(paths)):
+        files = list_files(list(paths))
+        results: list[FileResult] = []
+        todo = []  # (position, path, sha, failure already recorded, profile)
+        for path in files:
+            sha = sha256_file(path)
+            unchanged, failed_before = already_loaded(con, path, sha)
+            if unchanged:
+                results.append(unchanged)
+                continue
             prof = explicit or next((p for folder in path.parents for c, p in profiles.items() if folder.name == c), None)
-            results.append(ingest_file(con, path, campaign, tokenizer, kind, company, prof,
-                                       operator or campaign.operator or None))
+            results.append(None)
+            todo.append((len(results) - 1, path, sha, failed_before, prof))
+        op = operator or campaign.operator or None
+        args = [(path, campaign, tokenizer, kind, company, prof) for _, path, _, _, prof in todo]
+        total_bytes = sum(path.stat().st_size for _, path, _, _, _ in todo)
+        if jobs > 1 and len(todo) > 1 and total_bytes > PARALLEL_MIN_BYTES:
+            # read + validate in parallel; the warehouse has one writer, so loading stays here, in order
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                prepared = pool.map(_prepare, args)
+                for (pos, _, sha, failed_before, _), prep in zip(todo, prepared, strict=True):
+                    results[pos] = load_prepared(con, prep, sha, tokenizer, op, failed_before)
+        else:
+            for (pos, _, sha, failed_before, _), a in zip(todo, args, strict=True):
+                results[pos] = load_prepared(con, _prepare(a), sha, tokenizer, op, failed_before)
         receipts = {}
         if receipts_dir is not False:
             receipts = write_receipts(con, results, campaign, receipts_dir or campaign.output_dir / "receipts",

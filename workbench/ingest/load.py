@@ -112,24 +112,21 @@ def load_profiles(folder: Path | None) -> dict[str, Profile]:
     return out
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, campaign: Campaign, tokenizer: Tokenizer,
-                kind_name: str | None = None, company: str | None = None, profile: Profile | None = None,
-                operator: str | None = None) -> FileResult:
+@dataclass
+class Prepared:
+    """A file read, recognised and validated (no database touched): what a worker process returns."""
+
+    result: FileResult
+    validated: object | None  # Validated, or None when the file failed
+    blank_rows: int = 0
+    ignored: list[str] = field(default_factory=list)
+
+
+def prepare_file(path: Path, campaign: Campaign, tokenizer: Tokenizer, kind_name: str | None = None,
+                 company: str | None = None, profile: Profile | None = None) -> Prepared:
+    """Read, recognise and validate one file; safe to run in a worker process."""
     started = dt.datetime.now()
-    name = _display_name(path)
     result = FileResult(path=path, status="failed")
-    sha = sha256_file(path)
-    size = path.stat().st_size
-    done = con.execute("SELECT batch_id, status FROM manifest WHERE file_sha256 = ? AND status IN ('loaded', 'failed')"
-                       " ORDER BY loaded_at DESC LIMIT 1", [sha]).fetchone()
-    if done and done[1] == "loaded":
-        row = con.execute("SELECT kind, company_code, rows_read, rows_loaded, rows_rejected FROM manifest "
-                          "WHERE batch_id = ?", [done[0]]).fetchone()
-        result.status, result.batch_id = "unchanged", done[0]
-        result.kind, result.company, result.rows_read, result.rows_loaded, result.rows_rejected = row
-        result.message_zh, result.message_en = "相同文件已入库，未重复加载", "identical file already loaded; nothing changed"
-        return result
-    batch_id = f"B{started:%Y%m%d%H%M%S%f}-{sha[:8]}"
     try:
         raw = read_table(path)
         result.file_format, result.encoding = raw.file_format, raw.encoding
@@ -143,29 +140,57 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, campaign: Campaign, 
         kind = mapping.kind
         result.kind = kind.name
         comp_col = next((i for i, n in mapping.columns.items() if n == COMPANY_FIELD), None)
-        file_company = _file_company(kind, raw.data[comp_col] if comp_col is not None else None, company)
-        result.company = file_company
-        v = validate(raw, mapping, campaign, tokenizer, file_company, profile.values if profile else None)
+        result.company = _file_company(kind, raw.data[comp_col] if comp_col is not None else None, company)
+        v = validate(raw, mapping, campaign, tokenizer, result.company, profile.values if profile else None)
     except WorkbenchError as exc:
-        msg = str(exc)
-        zh, _, en = msg.partition(" / ")
+        zh, _, en = str(exc).partition(" / ")
         result.message_zh, result.message_en = zh, en or zh
         result.seconds = (dt.datetime.now() - started).total_seconds()
-        if not done:  # record a failure once per distinct file content
-            _manifest(con, batch_id, name, sha, size, result, "failed", tokenizer, operator, started)
-        result.batch_id = batch_id
-        log.warning("file not loaded: %s", zh)
-        return result
+        return Prepared(result, None)
+    result.seconds = (dt.datetime.now() - started).total_seconds()
+    return Prepared(result, v, raw.blank_rows, mapping.ignored)
 
+
+def already_loaded(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> tuple[FileResult | None, bool]:
+    """(result for an identical file already loaded, or None; whether a failure was already recorded)."""
+    done = con.execute("SELECT batch_id, status FROM manifest WHERE file_sha256 = ? AND status IN ('loaded', 'failed')"
+                       " ORDER BY loaded_at DESC LIMIT 1", [sha]).fetchone()
+    if done and done[1] == "loaded":
+        row = con.execute("SELECT kind, company_code, rows_read, rows_loaded, rows_rejected FROM manifest "
+                          "WHERE batch_id = ?", [done[0]]).fetchone()
+        result = FileResult(path=path, status="unchanged", batch_id=done[0])
+        result.kind, result.company, result.rows_read, result.rows_loaded, result.rows_rejected = row
+        result.message_zh, result.message_en = "相同文件已入库，未重复加载", "identical file already loaded; nothing changed"
+        return result, False
+    return None, bool(done)
+
+
+def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, tokenizer: Tokenizer,
+                  operator: str | None, failure_recorded: bool = False) -> FileResult:
+    """Write a prepared file in ONE transaction: replace the earlier batch, insert rows, rejects, notes, manifest."""
+    started = dt.datetime.now()
+    result, v = prepared.result, prepared.validated
+    path = result.path
+    name = _display_name(path)
+    size = path.stat().st_size
+    batch_id = f"B{started:%Y%m%d%H%M%S%f}-{sha[:8]}"
+    result.batch_id = batch_id
+    if v is None:
+        if not failure_recorded:  # record a failure once per distinct file content
+            _manifest(con, batch_id, name, sha, size, result, "failed", tokenizer, operator, started)
+        log.warning("file not loaded: %s", result.message_zh)
+        return result
+    kind = get_kind(result.kind)
     result.rows_read = v.rows_read
     result.rows_loaded = len(v.table)
     result.rows_rejected = int(v.rejects["row"].nunique()) if len(v.rejects) else 0
     result.rows_normalised, result.rows_warned = v.rows_normalised, v.rows_warned
     notes = []
-    if raw.blank_rows:
-        notes.append((f"跳过空行{raw.blank_rows}行", f"{raw.blank_rows} blank rows skipped"))
-    if mapping.ignored:
-        notes.append((f"未识别的列已忽略：{'、'.join(mapping.ignored)}", f"unrecognised columns ignored: {', '.join(mapping.ignored)}"))
+    if prepared.blank_rows:
+        notes.append((f"跳过空行{prepared.blank_rows}行", f"{prepared.blank_rows} blank rows skipped"))
+    if prepared.ignored:
+        notes.append((f"未识别的列已忽略：{'、'.join(prepared.ignored)}",
+                      f"unrecognised columns ignored: {', '.join(prepared.ignored)}"))
     if result.rows_rejected:
         notes.append((f"{result.rows_rejected}行被退回，见回执退回明细", f"{result.rows_rejected} rows rejected, see the receipt"))
     result.message_zh = "；".join(n[0] for n in notes) or "全部入库"
@@ -196,16 +221,28 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, campaign: Campaign, 
             con.register("incoming_notes", v.notes.assign(batch_id=batch_id))
             con.execute('INSERT INTO row_notes BY NAME SELECT * FROM incoming_notes')
             con.unregister("incoming_notes")
-        result.seconds = (dt.datetime.now() - started).total_seconds()
+        result.seconds += (dt.datetime.now() - started).total_seconds()
         _manifest(con, batch_id, name, sha, size, result, "loaded", tokenizer, operator, started)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    result.status, result.batch_id = "loaded", batch_id
+    result.status = "loaded"
     log.info("loaded %s: %s %s read=%d loaded=%d rejected=%d", name, kind.name, result.company,
              result.rows_read, result.rows_loaded, result.rows_rejected)
     return result
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, campaign: Campaign, tokenizer: Tokenizer,
+                kind_name: str | None = None, company: str | None = None, profile: Profile | None = None,
+                operator: str | None = None) -> FileResult:
+    """Ingest one file in this process (see :func:`workbench.ingest.ingest_paths` for many)."""
+    sha = sha256_file(path)
+    unchanged, failed_before = already_loaded(con, path, sha)
+    if unchanged:
+        return unchanged
+    prepared = prepare_file(path, campaign, tokenizer, kind_name, company, profile)
+    return load_prepared(con, prepared, sha, tokenizer, operator, failed_before)
 
 
 def _manifest(con, batch_id, name, sha, size, r: FileResult, status, tokenizer, operator, started) -> None:

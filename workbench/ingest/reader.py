@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import IngestError
@@ -98,27 +99,35 @@ def _cell_text(v) -> str:
     return str(v)
 
 
-def _frame(path: Path, rows: list[list[str]], file_format: str, encoding: str | None, sheet=None) -> RawTable:
-    if not rows:
+def _frame(path: Path, rows, file_format: str, encoding: str | None, sheet=None) -> RawTable:
+    """Split header from data (a list of rows, or a DataFrame of strings read without header)."""
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, dtype=object)
+    if df.empty:
         raise _fail(path, "文件为空，没有表头", "the file is empty (no header row)")
-    headers = [str(h).strip() for h in rows[0]]
+    headers = ["" if h is None else str(h).strip() for h in df.iloc[0].tolist()]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:
         raise _fail(path, "第1行没有表头", "row 1 holds no headers")
     width = len(headers)
-    body = rows[1:]
+    body = df.iloc[1:]
     first_row = 2
-    if body and str(body[0][0] if body[0] else "").startswith(NOTES_MARK):
-        body = body[1:]  # the template's filling-notes row
+    if len(body) and str(body.iat[0, 0] or "").startswith(NOTES_MARK):
+        body = body.iloc[1:]  # the template's filling-notes row
         first_row = 3
-    data = pd.DataFrame([(list(r) + [""] * width)[:width] for r in body], columns=range(width), dtype=object)
-    data = data.fillna("").astype(str)
-    row_numbers = pd.Series(range(first_row, first_row + len(data)), dtype="int64")
-    blank = (data.apply(lambda c: c.str.strip()) == "").all(axis=1) if len(data) else pd.Series([], dtype=bool)
+    body = body.iloc[:, :width]
+    for extra in range(body.shape[1], width):
+        body[extra] = ""
+    data = body.fillna("").astype(str)
+    data.columns = range(width)
+    data = data.reset_index(drop=True)
+    row_numbers = pd.Series(np.arange(first_row, first_row + len(data)), dtype="int64")
+    blank = np.ones(len(data), dtype=bool)
+    for c in data.columns:
+        blank &= (data[c].str.strip() == "").to_numpy(dtype=bool)
     n_blank = int(blank.sum())
     if n_blank:
-        data, row_numbers = data[~blank.values].reset_index(drop=True), row_numbers[~blank.values].reset_index(drop=True)
+        data, row_numbers = data[~blank].reset_index(drop=True), row_numbers[~blank].reset_index(drop=True)
     return RawTable(headers, data, row_numbers, file_format, encoding, sheet, n_blank)
 
 
@@ -161,8 +170,7 @@ def read_csv(path: Path, data: bytes | None = None) -> RawTable:
                          skip_blank_lines=False, engine="c")
     except Exception as exc:
         raise _fail(path, f"CSV文件格式错误，无法解析({exc})", f"the CSV cannot be parsed ({exc})") from exc
-    rows = df.fillna("").values.tolist()
-    return _frame(path, rows, "csv", encoding)
+    return _frame(path, df, "csv", encoding)
 
 
 def read_parquet(path: Path) -> RawTable:

@@ -20,6 +20,7 @@ from ..config import Campaign
 from ..contract import COMPANY_FIELD, Field, Kind
 from ..protect import Tokenizer, mask
 from ..schema import table_columns
+from . import fastpath
 from . import values as V
 from .mapping import Mapping
 from .reader import RawTable
@@ -52,7 +53,7 @@ def _safe_mask(id_type: str | None, raw: str) -> str:
 
 def _factorize(series: pd.Series):
     codes, uniques = pd.factorize(series, sort=False)
-    return codes, list(uniques)
+    return codes, (uniques.to_numpy(dtype=object) if hasattr(uniques, "to_numpy") else np.asarray(uniques, dtype=object))
 
 
 class _Collector:
@@ -72,13 +73,28 @@ class _Collector:
         return pd.concat(self.parts, ignore_index=True)
 
 
-def _apply(series: pd.Series, fn):
-    """Run ``fn`` once per distinct value; return (values array, codes array)."""
+def _apply(series: pd.Series, fn, fast=None):
+    """Run ``fn`` once per distinct value; return (values array, codes array).
+
+    ``fast(uniques) -> mask`` (or ``(mask, values)``) marks distinct values that are valid as they
+    are (see :mod:`fastpath`); only the others go through ``fn``.
+    """
     codes, uniques = _factorize(series)
-    results = [fn(u) for u in uniques]
-    vals = np.empty(len(uniques), dtype=object)
-    vals[:] = [r[0] for r in results]
-    rcodes = np.array([r[1] for r in results], dtype=object)
+    uniq = np.asarray(uniques, dtype=object)
+    vals = np.empty(len(uniq), dtype=object)
+    rcodes = np.empty(len(uniq), dtype=object)
+    done = np.zeros(len(uniq), dtype=bool)
+    if fast is not None and len(uniq):
+        got = fast(pd.Series(uniq, dtype="string"))
+        if isinstance(got, tuple):
+            done, fast_vals = got
+            vals[done] = fast_vals[done]
+        else:
+            done = got
+            vals[done] = uniq[done]
+        rcodes[done] = "ok"
+    for i in np.flatnonzero(~done):
+        vals[i], rcodes[i] = fn(uniq[i])
     return vals[codes], rcodes[codes]
 
 
@@ -127,7 +143,7 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
         if f.identifier:
             continue  # identifiers below, once their ID-type column is known
         if f.type == "text":
-            vals, codes = _apply(col, V.parse_text)
+            vals, codes = _apply(col, V.parse_text, fastpath.plain_text)
         elif f.type == "code":
             if f.check == "uscc":
                 def fn(u):
@@ -135,15 +151,27 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
                     return (c.value, "ok" if c.status in ("ok", "normalised") else "uscc:" + c.code)
                 vals, codes = _apply(col, fn)
             else:
-                vals, codes = _apply(col, lambda u, ch=f.check: V.parse_code(u, ch))
+                vals, codes = _apply(col, lambda u, ch=f.check: V.parse_code(u, ch),
+                                     lambda u, ch=f.check: fastpath.codes(u, ch))
         elif f.type == "enum":
             extra = pv.get(f.name)
             vals, codes = _apply(col, lambda u, a=f.allowed, x=extra: V.parse_enum(u, a, x))
         elif f.type in ("date", "datetime"):
-            vals, codes = _apply(col, lambda u, t=(f.type == "datetime"): V.parse_datetime(u, t))
+            vals, codes = _apply(col, lambda u, t=(f.type == "datetime"): V.parse_datetime(u, t),
+                                 lambda u, t=(f.type == "datetime"): fastpath.iso_dates(u, t))
         elif f.type in ("amount", "number", "int"):
             hi = f.max if f.max is not None else (max_amount if f.type == "amount" else None)
-            vals, codes = _apply(col, lambda u, i=(f.type == "int"), lo=f.min, h=hi: V.parse_number(u, i, lo, h))
+            def fast_num(u, i=(f.type == "int"), lo=f.min, h=hi):
+                ok, parsed = fastpath.amounts(u, i)
+                ok &= ~((lo is not None) & (parsed < (lo if lo is not None else 0)))
+                if h is not None:
+                    ok &= ~(parsed > h)
+                out = parsed.astype(object)
+                if i:
+                    out = np.array([int(x) if x == x else None for x in parsed], dtype=object)
+                return ok, out
+            vals, codes = _apply(col, lambda u, i=(f.type == "int"), lo=f.min, h=hi: V.parse_number(u, i, lo, h),
+                                 fast_num)
         elif f.type == "list":
             vals, codes = _apply(col, V.parse_list)
         else:  # pragma: no cover - contract test guards the types
@@ -188,37 +216,61 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
                 ids.normalize_text(u) or None, "ok", "ok" if ids.normalize_text(u) else "empty", "", ""))
             series = col
         codes_idx, uniques = _factorize(series)
-        results = [check(u) for u in uniques]
+        uniques = np.asarray(uniques, dtype=object)
+        fast = fastpath.IDENTIFIER_FAST.get(f.identifier)
+        results = np.empty(len(uniques), dtype=object)
+        done = np.zeros(len(uniques), dtype=bool)
+        if fast is not None and len(uniques):
+            plain = pd.Series(uniques, dtype="string")
+            if f.identifier == "id_number":  # only ID-card values (prefixed 'C|') take the checksum path
+                card = plain.str.startswith("C|").fillna(False).to_numpy(dtype=bool)
+                done = card & fast(plain.str.slice(2))
+                for i in np.flatnonzero(done):
+                    results[i] = ids.Checked(uniques[i][2:], "ok", "ok", "", "")
+            else:
+                done = fast(plain)
+                for i in np.flatnonzero(done):
+                    results[i] = ids.Checked(uniques[i], "ok", "ok", "", "")
+        for i in np.flatnonzero(~done):
+            results[i] = check(uniques[i])
         values = np.array([r.value for r in results], dtype=object)
         status = np.array([r.status for r in results], dtype=object)
-        rcode = np.array([r.code for r in results], dtype=object)
-        for u_i, r in enumerate(results):
-            if r.status in ("ok",):
-                continue
-            sel = np.flatnonzero(codes_idx == u_i)
+        # one issue record per kind of problem (not per distinct value)
+        groups: dict[tuple, list[int]] = {}
+        for u_i in np.flatnonzero(status != "ok"):
+            r = results[u_i]
+            if f.identifier == "name" and r.code == "name_format":
+                # a payee or agent may be an organisation: keep the name, but warn
+                r = ids.Checked(ids.normalize_text(uniques[u_i]).replace(" ", "") or None, "warning", "name_format",
+                                "姓名含数字或不是人名(可能为机构名称)，已保留，请核对", "not a personal name (an organisation?); kept")
+                results[u_i], values[u_i], status[u_i] = r, r.value, "warning"
             if r.status == "error":
-                vm = _safe_mask(f.identifier, col.iat[sel[0]])
-                errors.add(sel, f.name, r.code, f"{f.zh}：{r.zh}", f"{f.name}: {r.en}", vm)
+                key = ("error", r.code, f"{f.zh}：{r.zh}", f"{f.name}: {r.en}")
             else:
                 sev = "warning" if r.status == "warning" else "normalised"
                 zh = r.zh or "已自动规范化：" + "、".join(r.changes)
-                notes.add(sel, f.name, f"{sev}:{r.code}", f"{f.zh}：{zh}", f"{f.name}: {r.en or ', '.join(r.changes)}", None)
+                key = (sev, f"{sev}:{r.code}", f"{f.zh}：{zh}", f"{f.name}: {r.en or ', '.join(r.changes)}")
+            groups.setdefault(key, []).append(u_i)
+        for (sev, code, zh, en), members in groups.items():
+            sel = np.flatnonzero(np.isin(codes_idx, members))
+            if sev == "error":
+                errors.add(sel, f.name, code, zh, en, [_safe_mask(f.identifier, col.iat[i]) for i in sel])
+            else:
+                notes.add(sel, f.name, code, zh, en, None)
         row_values = values[codes_idx]
         row_status = status[codes_idx]
-        del rcode
         # tokens and masks, once per distinct normalised value
         tcodes, tuniques = pd.factorize(pd.Series(row_values, dtype=object), use_na_sentinel=True)
+        tuniques = np.asarray(tuniques, dtype=object)
         toks = np.array(tokenizer.token_many(f.identifier, tuniques), dtype=object)
-        masks = np.array([mask(f.identifier, v) for v in tuniques], dtype=object)
+        masks = fastpath.masks(f.identifier, tuniques, mask)
         has = tcodes >= 0
-        out[f"{f.name}_token"] = np.where(has, toks[np.maximum(tcodes, 0)] if len(toks) else None, None)
-        out[f"{f.name}_mask"] = np.where(has, masks[np.maximum(tcodes, 0)] if len(masks) else None, None)
+        take = np.maximum(tcodes, 0)
+        out[f"{f.name}_token"] = np.where(has, toks[take] if len(toks) else None, None)
+        out[f"{f.name}_mask"] = np.where(has, masks[take] if len(masks) else None, None)
         if f.identifier == "id_number":
-            births = np.array([_birth(v) for v in tuniques], dtype=object)
-            genders = np.array([ids.id_gender(v) if _is_id18(v) else None for v in tuniques], dtype=object)
-            regions = np.array([ids.id_region(v) if _is_id18(v) else None for v in tuniques], dtype=object)
-            for suffix, arr in (("birth", births), ("gender", genders), ("region", regions)):
-                out[f"{f.name}_{suffix}"] = np.where(has, arr[np.maximum(tcodes, 0)] if len(arr) else None, None)
+            for suffix, arr in fastpath.id_facts(tuniques).items():
+                out[f"{f.name}_{suffix}"] = np.where(has, arr[take] if len(arr) else None, None)
         parsed[f.name] = np.where(row_status == "error", None, row_values)
 
     # --- required fields ------------------------------------------------------------------
@@ -318,19 +370,6 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
     normalised_rows = note_out.loc[note_out["severity"] == "normalised", "row"].nunique()
     return Validated(table, rejects.sort_values(["row"], kind="stable").reset_index(drop=True), note_out,
                      n, int(normalised_rows), int(warned_rows))
-
-
-def _is_id18(v) -> bool:
-    return isinstance(v, str) and len(v) == 18 and v[:17].isdigit()
-
-
-def _birth(v):
-    if not _is_id18(v):
-        return None
-    try:
-        return ids.id_birth_date(v)
-    except ValueError:
-        return None
 
 
 def _comparable(arr: np.ndarray) -> pd.Series:
