@@ -33,7 +33,21 @@ NOTEBOOKS = {
 }
 #: ``workbench run all``: the association's screening steps, then every company's workbook.
 ALL_STEPS = ("top_down", "cross_comparison", "known_cases", "pre2017", "company_workbook")
-READ_ONLY = {"company_workbook"}
+READ_ONLY = {"company_workbook", "summary_report"}
+HTML_OUTPUT = {"summary_report"}
+
+
+def _to_html(notebook: Path, out_dir: Path) -> Path:
+    """The executed notebook as a self-contained HTML page without code cells."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / (notebook.stem.split("-")[0] + ".html")
+    path.write_text(body, encoding="utf-8")
+    return path
 
 
 @dataclass
@@ -56,6 +70,8 @@ def _execute(args: tuple[str, Path, Path, dict]) -> NotebookRun:
     try:
         pm.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3", cwd=str(PROJECT_ROOT),
                             progress_bar=False, log_output=False)
+        if name in HTML_OUTPUT:  # the report is read in a browser, not in Jupyter
+            _to_html(out, Path(params["output_dir"]))
         return NotebookRun(name, params.get("company") or None, out, True, seconds=time.perf_counter() - t)
     except Exception as exc:  # papermill raises PapermillExecutionError with the cell's traceback
         msg = str(exc).strip().splitlines()
@@ -85,8 +101,9 @@ def run_campaign(name: str, campaign: Campaign, *, warehouse: Path | None = None
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = (runs_dir or campaign.output_dir / "runs") / f"{stamp}-{name}"
     run_dir.mkdir(parents=True, exist_ok=True)
+    default_out = campaign.output_dir / ("reports" if name == "summary_report" else "workbooks")
     base = {"config": str(campaign.source), "warehouse": str(warehouse), "rule_params": rule_params or {},
-            "output_dir": str(output_dir or campaign.output_dir / "workbooks"), **(extra or {})}
+            "output_dir": str(output_dir or default_out), **(extra or {})}
     if all_companies:
         if name not in READ_ONLY:
             raise WorkbenchError(f"{name} 会写入仓库，不能按公司并行；请去掉 --all-companies / "
