@@ -53,7 +53,7 @@ def test_workbook_holds_only_the_company_own_records(warehouse, campaign, tmp_pa
     ws = wb[CLUE_SHEET]
     header = [c.value for c in ws[1]]
     for h in ("线索编号", "公司代码", "核查结论", "涉案金额(元)", "拒赔或追回金额(元)", "是否移送公安", "移送日期",
-              "公安立案编号", "核查人", "备注"):
+              "公安立案编号", "核查人工号", "备注"):
         assert h in header
     rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
     assert [r["线索编号"] for r in rows] == ["CL0000000000000A", "CL0000000000000B"]

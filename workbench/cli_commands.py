@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import cli_screen  # noqa: F401  (registers screen, rings, evaluate, rules)
 from .cli import _EXTENSIONS, _campaign
 
 
@@ -151,6 +152,24 @@ def cmd_verify(args) -> int:
     return 1 if bad else 0
 
 
+def cmd_simulate(args) -> int:
+    """Demo only: play the companies and panels from the synthetic ground truth (模拟反馈与研判)."""
+    import duckdb
+
+    from .lifecycle import LifecycleStore, default_store_path
+    from .simulate import simulate_round
+
+    campaign = _campaign(args)
+    warehouse = Path(args.warehouse) if args.warehouse else campaign.warehouse
+    truth = Path(args.truth) if args.truth else campaign.synth_dir / "ground_truth"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    store = LifecycleStore(default_store_path(warehouse))
+    res = simulate_round(con, store, campaign, truth, campaign.output_dir / "returned")
+    print(f"模拟反馈 simulated: 工作簿 {res['workbooks']} 个, 反馈 {res['feedback_rows']} 行 (退回 {res['feedback_rejected']}), "
+          f"研判结论 verdicts {res['verdicts']} 条")
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="load submissions into the warehouse (入库)", description=cmd_ingest.__doc__)
     p.add_argument("paths", nargs="+", help="files or folders (a company's submission, a wave)")
@@ -196,6 +215,12 @@ def register(sub) -> None:
     p.add_argument("--operator", help="who prepares the referral (default: [campaign] operator)")
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.set_defaults(func=cmd_refer)
+
+    p = sub.add_parser("simulate-feedback", help="demo: simulate company feedback and panel verdicts (模拟)",
+                       description=cmd_simulate.__doc__)
+    p.add_argument("--truth", help="ground-truth folder (default: [paths] synth_dir/ground_truth)")
+    p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
+    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("package", help="package a company's workbooks for disc (报送包)", description=cmd_package.__doc__)
     who = p.add_mutually_exclusive_group()
