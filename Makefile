@@ -24,10 +24,19 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## The main job on the embedded default data (the demo province).
+## The main job on the embedded default data (the demo province): synthetic province -> warehouse ->
+## the three campaigns -> one clue workbook per company -> packages; then a simulated round of
+## feedback and verdicts -> summary report; and the evaluation against the planted ground truth.
 demo: $(VENV)/.installed
 	$(WB) keygen --if-missing
+	rm -rf $(PROVINCE) outputs/warehouse.duckdb outputs/lifecycle.sqlite* outputs/workbooks outputs/packages outputs/returned outputs/reports
 	$(WB) synth --scale demo --out $(PROVINCE)
+	$(WB) ingest $(PROVINCE)/submissions
+	$(WB) run all --jobs 2
+	$(WB) package --all-companies
+	$(WB) simulate-feedback
+	$(WB) run summary_report
+	$(WB) demo-summary
 
 ## All tests (pytest, plus nbmake over the notebooks once there are any).
 test: $(VENV)/.installed-test

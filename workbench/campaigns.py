@@ -38,7 +38,7 @@ STEPS = {
     "known_cases": "已掌握案件同类筛查 industry screen for known cases",
 }
 TOP_DOWN_RULES = ("top_down_platform_auto", "top_down_platform_agri")
-KNOWN_CASE_RULES = ("known_case_entities",)
+KNOWN_CASE_RULES = ("known_case_auto", "known_case_agri", "known_case_ah")
 FRAUD_KIND_TO_PRE2017 = {k: t for t, kinds in PRE2017_TYPES.items() for k in kinds}
 
 
@@ -54,7 +54,7 @@ def companies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _available(con, rule_ids) -> list[str]:
     from .rules import discover
 
-    have = {r.id for r in discover()}
+    have = set(discover())
     return [r for r in rule_ids if r in have]
 
 

@@ -170,6 +170,16 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_demo_summary(args) -> int:
+    """Print where the workbooks are, clue counts per campaign step and company, and the evaluation."""
+    from .demo import demo_summary
+
+    campaign = _campaign(args)
+    print(demo_summary(campaign, Path(args.warehouse) if args.warehouse else None,
+                       Path(args.truth) if args.truth else None))
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="load submissions into the warehouse (入库)", description=cmd_ingest.__doc__)
     p.add_argument("paths", nargs="+", help="files or folders (a company's submission, a wave)")
@@ -221,6 +231,11 @@ def register(sub) -> None:
     p.add_argument("--truth", help="ground-truth folder (default: [paths] synth_dir/ground_truth)")
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("demo-summary", help="print the demo's results (演示汇总)", description=cmd_demo_summary.__doc__)
+    p.add_argument("--truth", help="ground-truth folder (default: [paths] synth_dir/ground_truth)")
+    p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
+    p.set_defaults(func=cmd_demo_summary)
 
     p = sub.add_parser("package", help="package a company's workbooks for disc (报送包)", description=cmd_package.__doc__)
     who = p.add_mutually_exclusive_group()

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from .errors import RuleError
-from .rules import OUTPUT_COLUMNS, PERIODS, Rule, split_final, step_names
+from .rules import PERIODS, Rule, output_columns, split_final, step_names
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ class Engine:
     def check_shape(self, rule: Rule, table: str = RULE_OUT) -> None:
         """Refuse a rule whose output is not exactly :data:`~workbench.rules.OUTPUT_COLUMNS`."""
         got = self.output_shape(table)
-        want = [(c, t) for c, t, _ in OUTPUT_COLUMNS]
+        want = [(c, t) for c, t, _ in output_columns(rule)]
         if got != want:
             raise RuleError(
                 f"规则 {rule.id} 的输出列不符合统一格式 / rule {rule.id} ({rule.path}) returns {got}, "

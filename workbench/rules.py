@@ -71,6 +71,16 @@ OUTPUT_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 OUTPUT_NAMES = tuple(c for c, _, _ in OUTPUT_COLUMNS)
 
+#: ``fraud_kind: by_row`` — a form-driven rule (top-down platform clues, known cases) whose rows
+#: carry their own fraud kind, taken from the form; such a rule returns one more column.
+BY_ROW = "by_row"
+BY_ROW_COLUMN = ("fraud_kind", "VARCHAR", "fraud kind of the row (taxonomy code), for `fraud_kind: by_row` rules")
+
+
+def output_columns(rule) -> tuple[tuple[str, str, str], ...]:
+    """The output shape ``rule`` must return."""
+    return OUTPUT_COLUMNS + ((BY_ROW_COLUMN,) if rule.fraud_kind == BY_ROW else ())
+
 #: Severity (严重程度) 1–5, integers; what each level means.
 SEVERITY = {
     5: "确凿 near-certain on its own (same receipt claimed twice, loss before the policy started)",
@@ -240,13 +250,17 @@ def validate_meta(meta: dict, path: Path) -> dict:
         raise _fail(path, f"id {rid!r} must be snake_case and equal the file name {path.stem!r}")
     if meta["line"] not in LINES or path.parent.name != meta["line"]:
         raise _fail(path, f"line {meta['line']!r} must be one of {list(LINES)} and the folder name")
-    kind = FRAUD_KINDS.get(meta["fraud_kind"])
-    if kind is None:
-        raise _fail(path, f"fraud_kind {meta['fraud_kind']!r} not in taxonomy.FRAUD_KINDS")
-    if kind.line != meta["line"] and not (
-        meta["line"] == "life" and kind.line == "accident_health"
-    ):
-        raise _fail(path, f"fraud kind {kind.code} belongs to line {kind.line}, not {meta['line']}")
+    if meta["fraud_kind"] == BY_ROW:
+        kind_code = BY_ROW
+    else:
+        kind = FRAUD_KINDS.get(meta["fraud_kind"])
+        if kind is None:
+            raise _fail(path, f"fraud_kind {meta['fraud_kind']!r} not in taxonomy.FRAUD_KINDS (or {BY_ROW})")
+        if kind.line != meta["line"] and not (
+            meta["line"] == "life" and kind.line == "accident_health"
+        ):
+            raise _fail(path, f"fraud kind {kind.code} belongs to line {kind.line}, not {meta['line']}")
+        kind_code = kind.code
     high_risk = tuple(meta.get("high_risk") or ())
     bad = [h for h in high_risk if h not in HIGH_RISK_CATEGORIES]
     if bad:
@@ -292,7 +306,7 @@ def validate_meta(meta: dict, path: Path) -> dict:
         title_zh=str(meta["title_zh"]),
         title_en=str(meta["title_en"]),
         line=meta["line"],
-        fraud_kind=kind.code,
+        fraud_kind=kind_code,
         severity=sev,
         version=meta["version"],
         indicator=str(meta["indicator"]),

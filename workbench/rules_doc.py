@@ -167,7 +167,9 @@ def catalogue_markdown(rules: dict[str, Rule] | None = None) -> str:
                 "",
                 f"{r.title_en}.",
                 "",
-                f"- fraud kind: `{r.fraud_kind}` ({FRAUD_KINDS[r.fraud_kind].zh}); indicator {r.indicator}; "
+                f"- fraud kind: `{r.fraud_kind}` "
+                f"({FRAUD_KINDS[r.fraud_kind].zh if r.fraud_kind in FRAUD_KINDS else '按行取自报表 from the form'}); "
+                f"indicator {r.indicator}; "
                 f"severity {r.severity}; version {r.version}",
                 f"- periods: {', '.join(r.periods)}; reads: {', '.join(f'`{t}`' for t in r.tables)}",
             ]

@@ -31,7 +31,16 @@ import pandas as pd
 
 from .engine import RULE_OUT, Engine, RuleTiming
 from .errors import RuleError
-from .rules import OUTPUT_NAMES, RULES_DIR, discover, load_params_file, merge_params, select_rules
+from .rules import (
+    BY_ROW,
+    OUTPUT_NAMES,
+    RULES_DIR,
+    discover,
+    load_params_file,
+    merge_params,
+    select_rules,
+)
+from .taxonomy import FRAUD_KINDS
 from .warehouse import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
@@ -177,18 +186,21 @@ def stage_rule_rows(engine: Engine, rule, period: str, table: str = "_hits") -> 
     cols = ", ".join(
         engine.record_kind_sql(period) if c == "record_kind" else f"o.{c}" for c in OUTPUT_NAMES
     )
+    kind_sql = "?"
+    if rule.fraud_kind == BY_ROW:
+        allowed = [k.code for k in FRAUD_KINDS.values()
+                   if k.line == rule.line or (rule.line == "life" and k.line == "accident_health")]
+        bad = engine.con.execute(
+            f"SELECT DISTINCT fraud_kind FROM {RULE_OUT} WHERE fraud_kind IS NULL "
+            "OR NOT list_contains(?, fraud_kind)", [allowed]).fetchall()
+        if bad:
+            raise RuleError(f"规则 {rule.id} 返回了不属于{rule.line}的欺诈类型 / rule {rule.id} returned fraud "
+                            f"kinds {[b[0] for b in bad]} not of line {rule.line}")
+        kind_sql = "o.fraud_kind"
     engine.execute(
-        f"INSERT INTO {table} SELECT ?, ?, ?, ?, ?, ?, ?, ?, {cols} FROM {RULE_OUT} AS o",
-        [
-            rule.id,
-            rule.version,
-            rule.indicator,
-            period,
-            rule.line,
-            rule.fraud_kind,
-            rule.severity,
-            rule.title_zh,
-        ],
+        f"INSERT INTO {table} SELECT ?, ?, ?, ?, ?, {kind_sql}, ?, ?, {cols} FROM {RULE_OUT} AS o",
+        [rule.id, rule.version, rule.indicator, period, rule.line]
+        + ([] if kind_sql != "?" else [rule.fraud_kind]) + [rule.severity, rule.title_zh],
         what=f"stage {rule.id}",
     )
 

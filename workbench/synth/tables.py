@@ -1,0 +1,95 @@
+"""Tables in the contract's shape (按数据规范组装的表).
+
+Every generated table is a DataFrame whose columns are the contract's English
+field names in contract order: text, codes and dates as strings ('' when
+empty), amounts, numbers and integers as floats (NaN when empty).  Background
+generators fill columns as whole arrays; planted scenarios add rows as dicts.
+Only the writer turns the English names into the Chinese headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..contract import KINDS, Kind
+
+NUMERIC_TYPES = ("amount", "number", "int")
+
+
+def is_numeric(kind: Kind, name: str) -> bool:
+    return kind.field(name).type in NUMERIC_TYPES
+
+
+def frame(kind_name: str, n: int, columns: Mapping[str, object]) -> pd.DataFrame:
+    """A table of ``n`` rows of ``kind_name``: given columns, the rest empty."""
+    kind = KINDS[kind_name]
+    unknown = set(columns) - set(kind.names)
+    if unknown:
+        raise KeyError(f"{kind_name} has no fields {sorted(unknown)}")
+    data: dict[str, object] = {}
+    for f in kind.fields:
+        value = columns.get(f.name)
+        if f.type in NUMERIC_TYPES:
+            if value is None:
+                data[f.name] = np.full(n, np.nan)
+            else:
+                data[f.name] = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+        else:
+            if value is None:
+                data[f.name] = np.full(n, "", dtype=object)
+            else:
+                arr = np.broadcast_to(np.asarray(value), (n,))
+                data[f.name] = arr.astype(str).astype(object)
+    return pd.DataFrame(data)
+
+
+def rows(kind_name: str, records: Iterable[Mapping[str, object]]) -> pd.DataFrame:
+    """A table from planted records (dicts of field → value)."""
+    records = list(records)
+    kind = KINDS[kind_name]
+    cols: dict[str, list] = {f.name: [] for f in kind.fields}
+    for r in records:
+        unknown = set(r) - set(cols)
+        if unknown:
+            raise KeyError(f"{kind_name} has no fields {sorted(unknown)}")
+        for f in kind.fields:
+            v = r.get(f.name)
+            if f.type in NUMERIC_TYPES:
+                cols[f.name].append(np.nan if v is None or v == "" else float(v))
+            else:
+                cols[f.name].append("" if v is None else str(v))
+    out = pd.DataFrame(cols)
+    for f in kind.fields:
+        if f.type not in NUMERIC_TYPES:
+            out[f.name] = out[f.name].astype(object)
+    return out
+
+
+def concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        raise ValueError("nothing to concatenate")
+    return pd.concat(frames, ignore_index=True)
+
+
+#: Record number column(s) used in the ground truth for each kind.
+RECORD_KEY = {
+    "ah_policy": ("policy_no",), "ah_claim": ("claim_no",), "ah_claim_hist": ("claim_no",),
+    "medical_receipt": ("receipt_code", "receipt_no"),
+    "medical_receipt_hist": ("receipt_code", "receipt_no"),
+    "auto_policy": ("policy_no",), "auto_claim": ("claim_no",), "agri_policy": ("policy_no",),
+    "agri_claim": ("claim_no",), "platform_clue_auto": ("platform_clue_no",),
+    "platform_clue_agri": ("platform_clue_no",), "att5_clue": ("clue_no",),
+    "att6_person": ("person_id",),
+}
+
+
+def record_no(kind_name: str, df: pd.DataFrame) -> pd.Series:
+    """The ground-truth record number of each row ('code/no' for receipts)."""
+    cols = RECORD_KEY[kind_name]
+    if len(cols) == 1:
+        return df[cols[0]].astype(str)
+    return df[cols[0]].astype(str) + "/" + df[cols[1]].astype(str)
