@@ -110,10 +110,10 @@ def attachment2(con: duckdb.DuckDBPyConnection, store: LifecycleStore) -> pd.Dat
 
 def rule_effectiveness(outcomes: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
     """Per rule: clues dispatched, with an outcome, confirmed; precision = confirmed / decided."""
-    d = outcomes[outcomes["dispatched"]]
+    d = outcomes[outcomes["dispatched"]].assign(decided=lambda x: x.confirmed | x.not_fraud)
     g = d.groupby(["rule_id", "title_zh"], dropna=False)
     res = pd.DataFrame({
-        "下发": g.size(), "已有结论": g.apply(lambda x: int((x.confirmed | x.not_fraud).sum()), include_groups=False),
+        "下发": g.size(), "已有结论": g["decided"].sum(),
         "确认": g["confirmed"].sum(), "排除": g["not_fraud"].sum(), "移送": g["referred"].sum(),
     }).reset_index()
     res["确认率"] = (res["确认"] / res["已有结论"].where(res["已有结论"] > 0)).round(3)
