@@ -22,25 +22,10 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-NOTEBOOK_DIRS = $(sort $(dir $(wildcard parametrized/*.ipynb notebooks/*.ipynb)))
 
-## The main job on the embedded default data (the demo province): synthetic province -> warehouse ->
-## the three campaigns -> one clue workbook per company -> packages; then a simulated round of
-## feedback and verdicts -> summary report; and the evaluation against the planted ground truth.
-demo: $(VENV)/.installed
-	$(WB) keygen --if-missing
-	rm -rf $(PROVINCE) outputs/warehouse.duckdb outputs/lifecycle.sqlite* outputs/workbooks outputs/packages outputs/returned outputs/reports
-	$(WB) synth --scale demo --out $(PROVINCE)
-	$(WB) ingest $(PROVINCE)/submissions
-	$(WB) run all --jobs 2
-	$(WB) package --all-companies
-	$(WB) simulate-feedback
-	$(WB) run summary_report
-	$(WB) demo-summary
-
-## All tests (pytest, plus nbmake over the notebooks once there are any).
 test: $(VENV)/.installed-test
-	$(PY) -m pytest tests $(shell ls parametrized/*.ipynb notebooks/*.ipynb 2>/dev/null | grep -q . && echo --nbmake parametrized notebooks)
+	$(PY) -m pytest tests $(if $(NOTEBOOK_DIRS),--nbmake $(NOTEBOOK_DIRS))
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

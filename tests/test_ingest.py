@@ -272,3 +272,15 @@ def test_fast_paths_agree_with_the_one_value_checkers():
                          "name": ["张三", "欧阳娜娜", "李四光", "买买提·艾力"]}.items():
         got = fastpath.masks(kind, np.array(values, dtype=object), mask)
         assert list(got) == [mask(kind, v) for v in values]
+
+
+def test_free_text_is_scrubbed_of_identifiers(campaign, tokenizer, tmp_path):
+    head = "公司代码,线索编号,险种类别,欺诈类型,线索状态,涉案人员姓名,涉案人员证件号码,线索描述"
+    rows = [f"C01,X1,意健险,虚假意外身故,疑似线索,王月玉,{ID1},王月玉在3家公司投保后身故，受益人王静月非近亲属，"
+            f"身份证{ID2}，电话13800138000"]
+    path = write_csv(tmp_path / "C01" / "C01_附表5_2018-2019.csv", head, rows)
+    r = ingest_paths([path], campaign, tokenizer=tokenizer).results[0]
+    assert (r.kind, r.rows_loaded) == ("att5_clue", 1)
+    text = wh(campaign).execute("SELECT description FROM att5_clue").fetchone()[0]
+    # NFKC turns full-width commas into ASCII ones
+    assert text == (f"王*玉在3家公司投保后身故,受益人王*月非近亲属,身份证{ID2[:6]}********{ID2[-4:]},电话138****8000")

@@ -89,6 +89,7 @@ class Field:
     en: str = ""  # English description
     note: str = ""  # Chinese filling note shown in the template's notes row
     important: bool = False  # counted in data-quality completeness though optional
+    free_text: bool = False  # prose that may mention people: identifiers in it are masked at ingest
     aliases: tuple[str, ...] = ()  # other headers insurers use for this column
 
     @property
@@ -235,7 +236,7 @@ _AH_CLAIM_FIELDS = (
     _amount("claimed_amount", "索赔金额(元)", True, en="amount claimed"),
     _amount("paid_amount", "赔付金额(元)", True, en="amount paid"),
     F("decision", "理赔结论", "enum", True, allowed=AH_DECISIONS, en="claim decision"),
-    F("refusal_reason", "拒赔原因", "text", False, en="reason for refusal (e.g. 欺诈)"),
+    F("refusal_reason", "拒赔原因", "text", False, en="reason for refusal (e.g. 欺诈)", free_text=True),
     *_person("payee", "领款人"),
     F("payee_relation", "领款人与被保险人关系", "enum", False, allowed=PAYEE_RELATIONS, en="payee relation"),
     F("payee_account", "领款账号", "text", False, identifier="bank_card", en="payee bank account", important=True),
@@ -520,7 +521,7 @@ PLATFORM_CLUE_AGRI = Kind(
         F("payee_account", "领款账号", "text", False, identifier="bank_card", en="payee account"),
         F("county_code", "县区代码", "code", False, en="county", **_REGION),
         F("risk_type", "风险类型", "text", True, en="risk type"),
-        F("risk_desc", "风险描述", "text", False, en="description"),
+        F("risk_desc", "风险描述", "text", False, en="description", free_text=True),
         F("stored_time", "入库时间", "datetime", False, en="time stored"),
     ),
     key=("platform_clue_no", "company_code"), multi_company=True,
@@ -534,7 +535,7 @@ _ATT_CLUE_COMMON = (
     F("person_id", "涉案人员证件号码", "text", False, identifier="id_number", en="ID of the main person"),
     F("loss_date", "出险日期", "date", False, en="loss date"),
     _amount("amount", "涉案金额(元)", en="amount involved"),
-    F("description", "线索描述", "text", True, en="what is suspicious"),
+    F("description", "线索描述", "text", True, en="what is suspicious", free_text=True),
 )
 
 ATT3_CLUE = Kind(
@@ -576,7 +577,7 @@ _PERSON_FORM = (
     F("person_id_type", "证件类型", "enum", False, allowed=ID_TYPES, en="ID type"),
     F("person_id", "证件号码", "text", True, identifier="id_number", en="ID number"),
     F("risk_category", "风险类别", "enum", True, allowed=HIGH_RISK_CATEGORIES, en="high-risk category"),
-    F("basis", "认定依据", "text", True, en="basis (facts, case references)"),
+    F("basis", "认定依据", "text", True, en="basis (facts, case references)", free_text=True),
     F("claim_count", "理赔次数", "int", False, min=0, max=10000, en="number of claims"),
     _amount("amount", "涉及金额(元)", en="amount involved"),
     F("reported_date", "录入日期", "date", False, en="date recorded"),
@@ -623,7 +624,7 @@ CLUE_FEEDBACK = Kind(
         F("referral_date", "移送日期", "date", False, en="referral date"),
         F("police_case_no", "公安立案编号", "code", False, en="police case number"),
         F("checker", "核查人工号", "code", False, en="staff code of the company's investigator (not a name)"),
-        F("remarks", "备注", "text", False, en="remarks"),
+        F("remarks", "备注", "text", False, en="remarks", free_text=True),
     ),
     key=("clue_id",),
     description="公司核查线索后填写的反馈列。",

@@ -24,6 +24,7 @@ from . import fastpath
 from . import values as V
 from .mapping import Mapping
 from .reader import RawTable
+from .scrub import scrub
 
 ISSUE_COLUMNS = ["idx", "field", "code", "zh", "en", "value_mask"]
 ID_CARD = "居民身份证"
@@ -272,6 +273,25 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
             for suffix, arr in fastpath.id_facts(tuniques).items():
                 out[f"{f.name}_{suffix}"] = np.where(has, arr[take] if len(arr) else None, None)
         parsed[f.name] = np.where(row_status == "error", None, row_values)
+
+    # --- free text: mask identifiers written into prose ------------------------------------
+    free = [f for f in kind.fields if f.free_text and f.name in parsed]
+    if free:
+        ident_raw = {f.name: frame[f.name].astype(str).to_numpy() for f in kind.identifiers}
+        for f in free:
+            vals = parsed[f.name]
+            rows = np.flatnonzero(pd.notna(pd.Series(vals, dtype=object)).to_numpy())
+            changed = []
+            for i in rows:  # free-text columns are short forms (attachments, feedback), not bulk data
+                known = [(g.identifier, ident_raw[g.name][i].strip()) for g in kind.identifiers]
+                clean = scrub(vals[i], known)
+                if clean != vals[i]:
+                    vals[i] = clean
+                    changed.append(i)
+            if changed:
+                notes.add(np.array(changed), f.name, "normalised:text_scrubbed",
+                          f"{f.zh}：文中的姓名、证件号等个人信息已脱敏", f"{f.name}: identifiers in the text masked", None)
+            out[f.name] = vals
 
     # --- required fields ------------------------------------------------------------------
     err_frame = errors.frame()

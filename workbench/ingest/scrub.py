@@ -1,0 +1,48 @@
+"""Mask identifiers inside free text (自由文本脱敏): descriptions, bases, remarks.
+
+Companies write prose into a few columns (线索描述, 认定依据, 备注 …) and it often names
+people: "委托代理人廖福强代理5起案件", "受益人王静月非近亲属".  Before such text is
+stored, three passes mask what can be recognised:
+
+1. the row's own identifier values (its names, ID numbers, phones, accounts, plates),
+   wherever they appear in the text;
+2. numbers shaped like ID numbers, bank cards, mobiles and VINs, and licence plates;
+3. a 2–3 character name right after a role word (受益人, 代理人, 协保员, 驾驶员 …).
+
+Names with no role word and not in the row's own fields cannot be recognised; the template's
+note asks companies to write roles, not names, and the receipt says how many texts were changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..protect import mask
+
+ROLE_WORDS = ("被保险人", "投保人", "受益人", "领款人", "委托代理人", "代理人", "协保员", "村干部", "驾驶员",
+              "驾驶人", "伤者", "车主", "中介", "黄牛", "业务员", "经办人", "组织者", "户主", "死者", "患者")
+#: Characters that end a name: particles and counters that follow a name in these texts.
+_NOT_NAME = "的在于与和及非是为等共向从对被已未不均所个户名位次起件家辆笔赔款账号称系将把让给由"
+_ROLE_NAME = re.compile(
+    "(" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True)) + ")"
+    + rf"([\u4e00-\u9fff](?:(?![{_NOT_NAME}])[\u4e00-\u9fff]){{1,2}})"
+)
+_PATTERNS = (
+    (re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])"), "id_number"),
+    (re.compile(r"(?<![0-9])[0-9]{15}(?![0-9])"), "id_number"),
+    (re.compile(r"(?<![0-9])62[0-9]{14,17}(?![0-9])"), "bank_card"),
+    (re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])"), "phone"),
+    (re.compile(r"(?<![0-9A-Z])[A-HJ-NPR-Z0-9]{17}(?![0-9A-Z])"), "vin"),
+    (re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{5,6}"), "plate"),
+)
+
+
+def scrub(text: str, known: list[tuple[str, str]]) -> str:
+    """``text`` with identifiers masked; ``known`` = (identifier type, raw value) of the row."""
+    out = text
+    for id_type, value in sorted(known, key=lambda kv: -len(kv[1] or "")):
+        if value and len(value) >= 2 and value in out:
+            out = out.replace(value, mask(id_type, value) or "*")
+    for pattern, id_type in _PATTERNS:
+        out = pattern.sub(lambda m, t=id_type: mask(t, m.group(0).upper()) or "*", out)
+    return _ROLE_NAME.sub(lambda m: m.group(1) + (mask("name", m.group(2)) or "*"), out)
