@@ -22,7 +22,25 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
-install-NOTEBOOK_DIRS = $(sort $(dir $(wildcard parametrized/*.ipynb notebooks/*.ipynb)))
+install-test: $(VENV)/.installed-test
+
+## The main job on the embedded default data (the demo province): synthetic province -> warehouse ->
+## the three campaigns -> one clue workbook per company -> packages; then a simulated round of
+## feedback and verdicts -> summary report; and the evaluation against the planted ground truth.
+demo: $(VENV)/.installed
+	$(WB) keygen --if-missing
+	rm -rf $(PROVINCE) outputs/warehouse.duckdb outputs/lifecycle.sqlite* outputs/workbooks outputs/packages \
+	       outputs/returned outputs/reports outputs/national
+	$(WB) synth --scale demo --out $(PROVINCE)
+	$(WB) ingest $(PROVINCE)/submissions
+	$(WB) run all --jobs 2
+	$(WB) package --all-companies
+	$(WB) simulate-feedback
+	$(WB) run summary_report
+	$(WB) demo-summary
+
+## All tests: pytest, and nbmake over every notebook folder that holds notebooks.
+NOTEBOOK_DIRS = $(sort $(dir $(wildcard parametrized/*.ipynb notebooks/*.ipynb)))
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest tests $(if $(NOTEBOOK_DIRS),--nbmake $(NOTEBOOK_DIRS))
