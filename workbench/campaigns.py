@@ -221,7 +221,7 @@ def export_for_national(con, out_dir: Path, campaign: Campaign) -> Path:
 
 def import_national_results(con, path: Path) -> int:
     """Read the re-screening file back with its result columns filled; return rows recorded."""
-    df = pd.read_excel(path, sheet_name="复筛人员", dtype=str).fillna("")
+    df = pd.read_excel(path, sheet_name="复筛人员", dtype=str, engine="calamine").fillna("")
     missing = [c for c in ["人员令牌", *RESCREEN_RESULT_COLUMNS] if c not in df.columns]
     if missing:
         raise WorkbenchError(f"复筛结果文件缺少列 / result file lacks columns: {missing}")
