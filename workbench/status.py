@@ -26,6 +26,9 @@ def deadline_status(con: duckdb.DuckDBPyConnection, store: LifecycleStore | None
     comp = con.execute("SELECT company_code, company_name FROM company").df()
     seen = con.execute("SELECT DISTINCT company_code FROM manifest WHERE company_code IS NOT NULL").df()
     companies = pd.concat([comp, seen[~seen.company_code.isin(comp.company_code)]], ignore_index=True)
+    if store is not None:
+        sent = pd.read_sql_query("SELECT DISTINCT company_code FROM dispatches", store.connection)
+        companies = pd.concat([companies, sent[~sent.company_code.isin(companies.company_code)]], ignore_index=True)
     arrivals = con.execute("SELECT company_code, kind, min(loaded_at) AS first_at, max(loaded_at) AS last_at "
                            "FROM manifest WHERE status IN ('loaded', 'replaced') AND company_code IS NOT NULL "
                            "GROUP BY ALL").df()
@@ -52,7 +55,8 @@ def deadline_status(con: duckdb.DuckDBPyConnection, store: LifecycleStore | None
                          "what": d.zh, "status": status, "status_zh": STATUS_ZH[status],
                          "received": None if first is None or pd.isna(first) else pd.Timestamp(first).to_pydatetime(),
                          "kinds_received": ";".join(sorted(mine.kind.unique())) if len(mine) else ""})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["company_code", "company_name", "deadline", "date", "what", "status",
+                                       "status_zh", "received", "kinds_received"])
 
 
 def feedback_progress(store: LifecycleStore, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -88,6 +92,6 @@ def status_text(status: pd.DataFrame, as_of: dt.date) -> str:
         lines.append(f"\n{first['date']} {first['what']}  " + "  ".join(f"{k}:{v}" for k, v in counts.items()))
         late = grp[grp.status.isin(["late", "late_submitted"])]
         for r in late.itertuples():
-            when = f" (收到 {r.received:%Y-%m-%d})" if r.received is not None else ""
+            when = f" (收到 {r.received:%Y-%m-%d})" if pd.notna(r.received) else ""
             lines.append(f"    {r.status_zh} {r.company_code} {r.company_name or ''}{when}")
     return "\n".join(lines)
