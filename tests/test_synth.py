@@ -76,8 +76,9 @@ def company_files(sub: Path):
     """(company, kind, path) of every per-company file."""
     for path in sorted(sub.glob("C*/*")):
         code, rest = path.stem.split("_", 1)
-        label, _, period = rest.rpartition("_") if rest[-9:-5] in ("2015", "2018") else (
-            rest, "", "")
+        label, _, period = (
+            rest.rpartition("_") if rest[-9:-5] in ("2015", "2018") else (rest, "", "")
+        )
         yield code, KIND_OF[(label, period)], path
 
 
@@ -86,8 +87,10 @@ def files(province) -> dict[tuple[str, str], tuple[Path, pd.DataFrame]]:
     out, _ = province
     sub = out / "submissions"
     tables = {(c, k): (p, read_table(p, k)) for c, k, p in company_files(sub)}
-    for kind, name in (("platform_clue_auto", "全国车险反欺诈信息系统线索"),
-                       ("platform_clue_agri", "农险信息平台线索")):
+    for kind, name in (
+        ("platform_clue_auto", "全国车险反欺诈信息系统线索"),
+        ("platform_clue_agri", "农险信息平台线索"),
+    ):
         p = sub / "platform" / f"{name}.xlsx"
         tables[("platform", kind)] = (p, read_table(p, kind))
     return tables
@@ -96,9 +99,15 @@ def files(province) -> dict[tuple[str, str], tuple[Path, pd.DataFrame]]:
 @pytest.fixture(scope="module")
 def truth(province) -> dict[str, pd.DataFrame]:
     out, _ = province
-    return {n: pd.read_csv(out / "ground_truth" / f"{n}.csv", dtype=str, keep_default_na=False,
-                           encoding="utf-8-sig")
-            for n in ("scenarios", "records", "negatives", "dirt")}
+    return {
+        n: pd.read_csv(
+            out / "ground_truth" / f"{n}.csv",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+        )
+        for n in ("scenarios", "records", "negatives", "dirt")
+    }
 
 
 def test_layout(province):
@@ -107,8 +116,14 @@ def test_layout(province):
     assert sub.is_dir() and gt.is_dir()
     assert sub not in gt.parents and gt not in sub.parents and gt.parent == sub.parent
     assert (sub / "companies.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    for name in ("scenarios.csv", "records.csv", "negatives.csv", "dirt.csv", "README.md",
-                 "summary.json"):
+    for name in (
+        "scenarios.csv",
+        "records.csv",
+        "negatives.csv",
+        "dirt.csv",
+        "README.md",
+        "summary.json",
+    ):
         assert (gt / name).is_file(), name
     assert (sub / "reference" / "土地确权及存栏名册.csv").is_file()
     assert (sub / "reference" / "县域灾害事件.csv").is_file()
@@ -123,8 +138,10 @@ def test_layout(province):
         assert any("附表7_联系人" in n for n in names)
     pc_agri = [c for c in summary.companies if c["type"] == "财产险" and c["agri"]]
     assert pc_agri, "small needs a P&C insurer writing auto and agri"
-    assert any(p.name.startswith(pc_agri[0]["code"] + "_车险承保") for p in
-               (sub / pc_agri[0]["code"]).iterdir())
+    assert any(
+        p.name.startswith(pc_agri[0]["code"] + "_车险承保")
+        for p in (sub / pc_agri[0]["code"]).iterdir()
+    )
 
 
 def test_headers_follow_the_contract(files):
@@ -157,7 +174,8 @@ def test_deterministic_for_a_seed(province, tmp_path):
     again = tmp_path / "again"
     generate(again, seed=SEED, scale="small")
     for p in sorted((out / "submissions").rglob("*.csv")) + sorted(
-            (out / "ground_truth").glob("*.csv")):
+        (out / "ground_truth").glob("*.csv")
+    ):
         q = again / p.relative_to(out)
         assert p.read_bytes() == q.read_bytes(), p
     other = tmp_path / "other"
@@ -175,8 +193,12 @@ def test_every_fraud_kind_planted(truth, province):
         assert (camp["fraud_kind"] == kind).sum() >= 3, kind
         assert summary.scenarios[kind]["campaign"] >= 3
     pre = sc[sc["period"] == "pre2017"]
-    assert set(pre["fraud_kind"]) == {"ah_fake_death", "ah_insured_while_injured",
-                                      "ah_duplicate_receipt", "ah_multi_company"}
+    assert set(pre["fraud_kind"]) == {
+        "ah_fake_death",
+        "ah_insured_while_injured",
+        "ah_duplicate_receipt",
+        "ah_multi_company",
+    }
     covered = {c for cos in pre["companies"] for c in cos.split(";")}
     assert covered == {c["code"] for c in summary.companies}, "each A&H company self-reviews"
     assert (sc["fraud_kind"] == "medical_abuse").sum() >= 1
@@ -210,8 +232,7 @@ def test_ground_truth_records_exist(files, truth):
     for name in ("records", "negatives"):
         for r in truth[name].itertuples():
             assert r.record_no in present.get((r.company_code, r.kind), set()), (name, r)
-    assert set(truth["records"]["role"]) >= {"policy", "claim", "receipt", "platform_clue",
-                                             "att5"}
+    assert set(truth["records"]["role"]) >= {"policy", "claim", "receipt", "platform_clue", "att5"}
     assert truth["records"]["scenario_id"].isin(truth["scenarios"]["scenario_id"]).all()
 
 
@@ -219,8 +240,14 @@ def test_hard_negatives(truth):
     neg = truth["negatives"]
     assert neg["negative_id"].nunique() >= 8
     text = " ".join(neg["imitates"])
-    for idea in ("auto_staged", "agri_shared_account", "agri_duplicate", "ah_multi_company",
-                 "H4", "H9"):
+    for idea in (
+        "auto_staged",
+        "agri_shared_account",
+        "agri_duplicate",
+        "ah_multi_company",
+        "H4",
+        "H9",
+    ):
         assert idea in text, idea
 
 
@@ -230,8 +257,11 @@ def _normalise_id(v: str) -> str:
 
 def test_ids_pass_their_checksum(files, truth):
     dirt = truth["dirt"]
-    bad_ok = {(r.file, int(r.row), r.field) for r in dirt.itertuples()
-              if r.dirt in ("excel_trailing_zeros", "bad_checksum", "excel_sci_notation")}
+    bad_ok = {
+        (r.file, int(r.row), r.field)
+        for r in dirt.itertuples()
+        if r.dirt in ("excel_trailing_zeros", "bad_checksum", "excel_sci_notation")
+    }
     id15 = {(r.file, int(r.row), r.field) for r in dirt.itertuples() if r.dirt == "id15"}
     checked = 0
     for (company, kind), (path, df) in files.items():
@@ -275,8 +305,11 @@ def test_dirt_types_rows_and_protection(files, truth, province):
     assert set(dirt["dirt"]) == set(DIRT_TYPES)
     assert all(summary.dirt[d] >= 1 for d in DIRT_TYPES)
     assert ((dirt["expected"] == "rejected") == dirt["dirt"].isin(REJECTED)).all()
-    protected = {(r.company_code, r.kind, r.record_no) for name in ("records", "negatives")
-                 for r in truth[name].itertuples()}
+    protected = {
+        (r.company_code, r.kind, r.record_no)
+        for name in ("records", "negatives")
+        for r in truth[name].itertuples()
+    }
     by_file = {f"{c}/{p.name}": (k, df) for (c, k), (p, df) in files.items() if c != "platform"}
     n_rows = sum(len(df) for _, df in by_file.values())
     assert 0.003 < len(dirt) / n_rows < 0.03, "defects at a realistic low rate"
@@ -329,8 +362,11 @@ def test_vectorized_ids_match_the_reference():
     cards = ids.make_cards(rng.choice([622202, 621700], n), rng.integers(0, 10**12, n))
     assert all(luhn.is_valid(c) for c in cards)
     assert all(identifiers.luhn_complete(c[:-1]) == c for c in cards[:50])
-    vins = ids.make_vins(np.array(["LFV"] * n), ids.random_chars(rng, ids.VIN_ALPHABET, n, 5),
-                         ids.random_chars(rng, ids.VIN_ALPHABET, n, 8))
+    vins = ids.make_vins(
+        np.array(["LFV"] * n),
+        ids.random_chars(rng, ids.VIN_ALPHABET, n, 5),
+        ids.random_chars(rng, ids.VIN_ALPHABET, n, 8),
+    )
     for v in vins:
         assert identifiers.vin_check_digit(v) == v[8]
     for _ in range(50):
@@ -359,3 +395,48 @@ def test_parquet_format(tmp_path):
     dirt = pd.read_csv(out / "ground_truth" / "dirt.csv", dtype=str, encoding="utf-8-sig")
     assert dirt["file"].str.endswith(".parquet").all()
     assert summary.fmt == "parquet"
+
+
+def _clean_rows(kind: str, df: pd.DataFrame, rel: str, dirt: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one file without any injected defect."""
+    rows = {int(r) for r in dirt.loc[dirt["file"] == rel, "row"]}
+    keep = [i + 2 not in rows for i in range(len(df))]
+    return df[keep]
+
+
+def test_windows_and_cross_field_checks(files, truth):
+    """Clean rows respect the upload windows and the contract's cross-field checks, so no
+    planted record is lost at ingest."""
+    dirt = truth["dirt"]
+    for (company, kind), (path, df) in files.items():
+        k = KINDS[kind]
+        if company == "platform" or not k.window_field:
+            continue
+        clean = _clean_rows(kind, df, f"{company}/{path.name}", dirt)
+        dates = clean[k.window_field].str[:10]
+        lo, hi = (
+            ("2015-01-01", "2017-12-31") if k.window == "review" else ("2018-07-01", "2019-06-30")
+        )
+        assert dates.between(lo, hi).all(), (path, dates[~dates.between(lo, hi)].head())
+        for check in k.checks:
+            if check.left not in clean or check.right not in clean:
+                continue
+            a, b = clean[check.left], clean[check.right]
+            both = (a != "") & (b != "")
+            if k.field(check.left).type == "amount":
+                ok = a[both].astype(float) <= b[both].astype(float) + 1e-6
+            else:
+                ok = a[both].str[:10] <= b[both].str[:10]
+            assert ok.all(), (
+                path,
+                check.en,
+                clean[both][~ok.to_numpy()].head(3).to_dict("records"),
+            )
+
+
+def test_docs_describe_every_kind_and_defect():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "synthetic.md").read_text(
+        encoding="utf-8"
+    )
+    for name in list(FRAUD_KINDS) + list(DIRT_TYPES) + list(SCALES):
+        assert f"`{name}`" in doc or f"| {name} |" in doc, name

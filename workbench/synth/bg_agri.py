@@ -18,7 +18,15 @@ import pyarrow.compute as pc
 
 from . import reference as ref
 from .common import (
-    DAY, MINUTE, WINDOW_END, WINDOW_START, iso, iso_minutes, money, one_year, random_days,
+    DAY,
+    MINUTE,
+    WINDOW_END,
+    WINDOW_START,
+    iso,
+    iso_minutes,
+    money,
+    one_year,
+    random_days,
 )
 from .population import World
 from .tables import frame
@@ -27,8 +35,16 @@ CROPS = (("玉米", "水稻", "大豆", "马铃薯", "人参"), (0.72, 0.12, 0.1
 STOCK = (("能繁母猪", "育肥猪", "肉牛", "奶牛", "肉羊"), (0.35, 0.15, 0.3, 0.05, 0.15))
 TAGGED = ("能繁母猪", "肉牛", "奶牛")
 EVENT_TYPES = (("洪涝", "旱灾", "风灾", "冰雹", "病虫害"), (0.3, 0.25, 0.2, 0.15, 0.1))
-SEASON_2018 = (np.datetime64("2018-07-01"), np.datetime64("2018-07-20"), np.datetime64("2018-10-31"))
-SEASON_2019 = (np.datetime64("2019-04-25"), np.datetime64("2019-06-20"), np.datetime64("2019-10-31"))
+SEASON_2018 = (
+    np.datetime64("2018-07-01"),
+    np.datetime64("2018-07-20"),
+    np.datetime64("2018-10-31"),
+)
+SEASON_2019 = (
+    np.datetime64("2019-04-25"),
+    np.datetime64("2019-06-20"),
+    np.datetime64("2019-10-31"),
+)
 
 
 def _choice(rng, options, p, n):
@@ -42,8 +58,9 @@ def join_lists(values: np.ndarray, counts: np.ndarray, sep: str = ";") -> np.nda
     return np.asarray(pc.binary_join(arr, sep).to_numpy(zero_copy_only=False), dtype=object)
 
 
-def ear_tags(world: World, species: np.ndarray, region: np.ndarray, counts: np.ndarray
-             ) -> np.ndarray:
+def ear_tags(
+    world: World, species: np.ndarray, region: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
     """Flat 15-digit ear tags (耳标号): species digit + county code + 8-digit serial."""
     n = int(counts.sum())
     sp = np.repeat(species, counts)
@@ -89,21 +106,28 @@ def disaster_events(world: World) -> pd.DataFrame:
             s = np.datetime64("2018-07-25") + int(rng.integers(0, 42)) * DAY
             rows.append((r, t, s, s + int(rng.integers(3, 15)) * DAY))
         if rng.random() < 0.2:
-            t = str(_choice(rng, ("冰雹", "低温冻害"), (.6, .4), 1)[0])
+            t = str(_choice(rng, ("冰雹", "低温冻害"), (0.6, 0.4), 1)[0])
             s = np.datetime64("2019-05-20") + int(rng.integers(0, 20)) * DAY
             rows.append((r, t, s, s + int(rng.integers(1, 5)) * DAY))
     ev = pd.DataFrame(rows, columns=["county_code", "event_type", "start", "end"])
-    ev["level"] = _choice(rng, ("一般", "较重", "严重"), (.5, .35, .15), len(ev))
+    ev["level"] = _choice(rng, ("一般", "较重", "严重"), (0.5, 0.35, 0.15), len(ev))
     ev["source"] = np.where(ev["event_type"] == "病虫害", "农业农村局", "气象局")
     return ev
 
 
 def event_frame(ev: pd.DataFrame) -> pd.DataFrame:
-    return frame("disaster_event", len(ev), {
-        "county_code": ev["county_code"].to_numpy(), "event_type": ev["event_type"].to_numpy(),
-        "start_date": iso(ev["start"].to_numpy()), "end_date": iso(ev["end"].to_numpy()),
-        "level": ev["level"].to_numpy(), "source": ev["source"].to_numpy(),
-    })
+    return frame(
+        "disaster_event",
+        len(ev),
+        {
+            "county_code": ev["county_code"].to_numpy(),
+            "event_type": ev["event_type"].to_numpy(),
+            "start_date": iso(ev["start"].to_numpy()),
+            "end_date": iso(ev["end"].to_numpy()),
+            "level": ev["level"].to_numpy(),
+            "source": ev["source"].to_numpy(),
+        },
+    )
 
 
 def draw_farmers(world: World, n: int) -> pd.DataFrame:
@@ -125,12 +149,26 @@ def draw_farmers(world: World, n: int) -> pd.DataFrame:
     crop = _choice(rng, *CROPS, m)
     crop = np.where((crop == "人参") & ~ginseng_ok, "玉米", crop)
     subject = np.where(stock, _choice(rng, *STOCK, m), crop)
-    heads = np.select([subject == "能繁母猪", subject == "育肥猪", subject == "肉牛", subject == "奶牛"],
-                      [rng.integers(5, 40, m), rng.integers(20, 200, m), rng.integers(3, 30, m),
-                       rng.integers(5, 40, m)], rng.integers(20, 120, m))
-    return pd.DataFrame({"person": person, "region": region, "village": village,
-                         "stock": stock, "subject": subject,
-                         "heads": np.where(stock, heads, 0)})
+    heads = np.select(
+        [subject == "能繁母猪", subject == "育肥猪", subject == "肉牛", subject == "奶牛"],
+        [
+            rng.integers(5, 40, m),
+            rng.integers(20, 200, m),
+            rng.integers(3, 30, m),
+            rng.integers(5, 40, m),
+        ],
+        rng.integers(20, 120, m),
+    )
+    return pd.DataFrame(
+        {
+            "person": person,
+            "region": region,
+            "village": village,
+            "stock": stock,
+            "subject": subject,
+            "heads": np.where(stock, heads, 0),
+        }
+    )
 
 
 def build_roster(world: World, farmers: pd.DataFrame) -> pd.DataFrame:
@@ -141,13 +179,27 @@ def build_roster(world: World, farmers: pd.DataFrame) -> pd.DataFrame:
     f = np.repeat(crop.index.to_numpy(), k)
     vcode = world.villages["code"].to_numpy()[farmers["village"].to_numpy()[f]]
     group = np.char.zfill(rng.integers(1, 10, len(f)).astype(str), 3)
-    serial = world.numbers.seq("parcel", len(f), 4)
+    # Serial numbers unique within the village (村内地块流水号).
+    nth = pd.Series(vcode).groupby(vcode).cumcount().to_numpy()
+    serial = np.char.zfill((nth * 3 + rng.integers(1, 4, len(f))).astype(str), 4)
     area = np.round(rng.lognormal(np.log(7), 0.6, len(f)), 1) + 0.5
-    land = pd.DataFrame({"farmer": f, "parcel": np.char.add(np.char.add(vcode, group), serial),
-                         "area": area, "heads": np.nan})
+    land = pd.DataFrame(
+        {
+            "farmer": f,
+            "parcel": np.char.add(np.char.add(vcode, group), serial),
+            "area": area,
+            "heads": np.nan,
+        }
+    )
     stock = farmers[farmers["stock"]]
-    herd = pd.DataFrame({"farmer": stock.index.to_numpy(), "parcel": "",
-                         "area": np.nan, "heads": stock["heads"].to_numpy().astype(float)})
+    herd = pd.DataFrame(
+        {
+            "farmer": stock.index.to_numpy(),
+            "parcel": "",
+            "area": np.nan,
+            "heads": stock["heads"].to_numpy().astype(float),
+        }
+    )
     return pd.concat([land, herd], ignore_index=True)
 
 
@@ -155,17 +207,29 @@ def roster_frame(world: World, farmers: pd.DataFrame, roster: pd.DataFrame) -> p
     p = world.persons
     f = roster["farmer"].to_numpy()
     person = farmers["person"].to_numpy()[f]
-    return frame("land_roster", len(roster), {
-        "county_code": farmers["region"].to_numpy()[f],
-        "village_code": world.villages["code"].to_numpy()[farmers["village"].to_numpy()[f]],
-        "farmer_name": p["name"].to_numpy()[person], "farmer_id_type": "居民身份证",
-        "farmer_id": p["id"].to_numpy()[person], "parcel_code": roster["parcel"].to_numpy(),
-        "registered_area": roster["area"].to_numpy(), "registered_heads": roster["heads"].to_numpy(),
-    })
+    return frame(
+        "land_roster",
+        len(roster),
+        {
+            "county_code": farmers["region"].to_numpy()[f],
+            "village_code": world.villages["code"].to_numpy()[farmers["village"].to_numpy()[f]],
+            "farmer_name": p["name"].to_numpy()[person],
+            "farmer_id_type": "居民身份证",
+            "farmer_id": p["id"].to_numpy()[person],
+            "parcel_code": roster["parcel"].to_numpy(),
+            "registered_area": roster["area"].to_numpy(),
+            "registered_heads": roster["heads"].to_numpy(),
+        },
+    )
 
 
-def draw_policies(world: World, farmers: pd.DataFrame, roster: pd.DataFrame,
-                  insurers: dict[str, list[str]], n_target: int) -> pd.DataFrame:
+def draw_policies(
+    world: World,
+    farmers: pd.DataFrame,
+    roster: pd.DataFrame,
+    insurers: dict[str, list[str]],
+    n_target: int,
+) -> pd.DataFrame:
     """Per-farmer policies (分户保单): crops per season, livestock for a year."""
     rng = world.rng
     m = len(farmers)
@@ -192,15 +256,18 @@ def draw_policies(world: World, farmers: pd.DataFrame, roster: pd.DataFrame,
         opts = insurers.get(r)
         if opts:
             v_ins[vi] = opts[int(rng.integers(0, len(opts)))]
-    pol["company"] = np.array([v_ins.get(x, world.agri[0].code)
-                               for x in range(len(world.villages))])[village]
+    pol["company"] = np.array(
+        [v_ins.get(x, world.agri[0].code) for x in range(len(world.villages))]
+    )[village]
     land = roster[roster["parcel"] != ""]
     area = land.groupby("farmer")["area"].sum()
-    pol["area"] = np.where(farmers["stock"].to_numpy()[f], np.nan,
-                           area.reindex(f).to_numpy() * rng.choice([1.0, 1.0, 0.9, 0.8], len(f)))
+    pol["area"] = np.where(
+        farmers["stock"].to_numpy()[f],
+        np.nan,
+        area.reindex(f).to_numpy() * rng.choice([1.0, 1.0, 0.9, 0.8], len(f)),
+    )
     pol["area"] = np.round(pol["area"], 1)
-    pol["heads"] = np.where(farmers["stock"].to_numpy()[f],
-                            farmers["heads"].to_numpy()[f], np.nan)
+    pol["heads"] = np.where(farmers["stock"].to_numpy()[f], farmers["heads"].to_numpy()[f], np.nan)
     years = pol["start"].to_numpy().astype("datetime64[Y]").astype(int) + 1970
     pol["policy_no"] = ""
     for code in sorted(pol["company"].unique()):
@@ -209,8 +276,9 @@ def draw_policies(world: World, farmers: pd.DataFrame, roster: pd.DataFrame,
     return pol
 
 
-def policy_frame(world: World, farmers: pd.DataFrame, roster: pd.DataFrame,
-                 pol: pd.DataFrame) -> pd.DataFrame:
+def policy_frame(
+    world: World, farmers: pd.DataFrame, roster: pd.DataFrame, pol: pd.DataFrame
+) -> pd.DataFrame:
     rng, p, v = world.rng, world.persons, world.villages
     n = len(pol)
     f = pol["farmer"].to_numpy()
@@ -222,13 +290,16 @@ def policy_frame(world: World, farmers: pd.DataFrame, roster: pd.DataFrame,
     category = info[:, 0].astype(str)
     per_unit = info[:, 1].astype(float)
     rate = info[:, 2].astype(float)
-    qty = np.where(np.isnan(pol["area"].to_numpy()), pol["heads"].to_numpy(), pol["area"].to_numpy())
+    qty = np.where(
+        np.isnan(pol["area"].to_numpy()), pol["heads"].to_numpy(), pol["area"].to_numpy()
+    )
     sum_insured = money(qty * per_unit)
     # Parcel lists: every parcel of a crop farmer.
     land = roster[roster["parcel"] != ""].sort_values("farmer", kind="stable")
     parcels_by_farmer = pd.Series(
         join_lists(land["parcel"].to_numpy(), land.groupby("farmer", sort=True).size().to_numpy()),
-        index=np.unique(land["farmer"].to_numpy()))
+        index=np.unique(land["farmer"].to_numpy()),
+    )
     parcel_codes = parcels_by_farmer.reindex(f).fillna("").to_numpy()
     # Ear tags for tagged species (能繁母猪、牛), one per insured head.
     tagged = np.isin(subject, TAGGED)
@@ -239,8 +310,9 @@ def policy_frame(world: World, farmers: pd.DataFrame, roster: pd.DataFrame,
     pol["tag_start"] = np.concatenate([[0], np.cumsum(counts)[:-1]])
     pol["tag_count"] = counts
     world.cache["agri_flat_tags"] = flat
-    issue = (pol["start"].to_numpy() - rng.integers(0, 10, n) * DAY).astype("datetime64[m]") + \
-        rng.integers(8 * 60, 18 * 60, n) * MINUTE
+    issue = (pol["start"].to_numpy() - rng.integers(0, 10, n) * DAY).astype(
+        "datetime64[m]"
+    ) + rng.integers(8 * 60, 18 * 60, n) * MINUTE
     group = rng.random(n) < 0.7
     coops = world.coops
     coop_i = np.full(n, -1)
@@ -252,29 +324,50 @@ def policy_frame(world: World, farmers: pd.DataFrame, roster: pd.DataFrame,
             coop_i[sel] = cand[rng.integers(0, len(cand), len(sel))]
     ci = np.where(coop_i >= 0, coop_i, 0)
     assistant = v["assistant"].to_numpy()[vi]
-    return frame("agri_policy", n, {
-        "company_code": pol["company"].to_numpy(), "policy_no": pol["policy_no"].to_numpy(),
-        "farmer_name": p["name"].to_numpy()[person], "farmer_id_type": "居民身份证",
-        "farmer_id": p["id"].to_numpy()[person], "farmer_phone": p["phone"].to_numpy()[person],
-        "county_code": region, "village_code": v["code"].to_numpy()[vi],
-        "village_name": v["name"].to_numpy()[vi], "category": category, "subject": subject,
-        "insured_area": pol["area"].to_numpy(), "insured_heads": pol["heads"].to_numpy(),
-        "parcel_codes": parcel_codes, "ear_tags": tags, "sum_insured": sum_insured,
-        "premium": money(sum_insured * rate), "issue_time": iso_minutes(issue),
-        "start_date": iso(pol["start"].to_numpy()), "end_date": iso(pol["end"].to_numpy()),
-        "group_policy": np.where(group, "是", "否"),
-        "coop_name": np.where(coop_i >= 0, coops["name"].to_numpy()[ci], ""),
-        "coop_code": np.where(coop_i >= 0, coops["code"].to_numpy()[ci], ""),
-        "assistant_name": np.where(group, p["name"].to_numpy()[assistant], ""),
-        "assistant_id_type": np.where(group, "居民身份证", ""),
-        "assistant_id": np.where(group, p["id"].to_numpy()[assistant], ""),
-    })
+    return frame(
+        "agri_policy",
+        n,
+        {
+            "company_code": pol["company"].to_numpy(),
+            "policy_no": pol["policy_no"].to_numpy(),
+            "farmer_name": p["name"].to_numpy()[person],
+            "farmer_id_type": "居民身份证",
+            "farmer_id": p["id"].to_numpy()[person],
+            "farmer_phone": p["phone"].to_numpy()[person],
+            "county_code": region,
+            "village_code": v["code"].to_numpy()[vi],
+            "village_name": v["name"].to_numpy()[vi],
+            "category": category,
+            "subject": subject,
+            "insured_area": pol["area"].to_numpy(),
+            "insured_heads": pol["heads"].to_numpy(),
+            "parcel_codes": parcel_codes,
+            "ear_tags": tags,
+            "sum_insured": sum_insured,
+            "premium": money(sum_insured * rate),
+            "issue_time": iso_minutes(issue),
+            "start_date": iso(pol["start"].to_numpy()),
+            "end_date": iso(pol["end"].to_numpy()),
+            "group_policy": np.where(group, "是", "否"),
+            "coop_name": np.where(coop_i >= 0, coops["name"].to_numpy()[ci], ""),
+            "coop_code": np.where(coop_i >= 0, coops["code"].to_numpy()[ci], ""),
+            "assistant_name": np.where(group, p["name"].to_numpy()[assistant], ""),
+            "assistant_id_type": np.where(group, "居民身份证", ""),
+            "assistant_id": np.where(group, p["id"].to_numpy()[assistant], ""),
+        },
+    )
 
 
-def draw_claims(world: World, farmers: pd.DataFrame, pol: pd.DataFrame, pframe: pd.DataFrame,
-                events: pd.DataFrame, n_target: int) -> pd.DataFrame:
+def draw_claims(
+    world: World,
+    farmers: pd.DataFrame,
+    pol: pd.DataFrame,
+    pframe: pd.DataFrame,
+    events: pd.DataFrame,
+    n_target: int,
+) -> pd.DataFrame:
     """Crop claims after a county event; livestock deaths after the waiting period."""
-    rng, p = world.rng, world.persons
+    rng, _p = world.rng, world.persons
     f = pol["farmer"].to_numpy()
     region = farmers["region"].to_numpy()[f]
     stock = farmers["stock"].to_numpy()[f]
@@ -283,8 +376,12 @@ def draw_claims(world: World, farmers: pd.DataFrame, pol: pd.DataFrame, pframe: 
     out = []
     # Crops: an event in the county after the policy started (观察期后).
     for _, ev in events.iterrows():
-        sel = np.flatnonzero(~stock & (region == ev["county_code"]) &
-                             (start + 15 * DAY < ev["start"]) & (end >= ev["start"]))
+        sel = np.flatnonzero(
+            ~stock
+            & (region == ev["county_code"])
+            & (start + 15 * DAY < ev["start"])
+            & (end >= ev["start"])
+        )
         sel = sel[rng.random(len(sel)) < rng.uniform(0.5, 0.9)]
         if not len(sel):
             continue
@@ -294,8 +391,15 @@ def draw_claims(world: World, farmers: pd.DataFrame, pol: pd.DataFrame, pframe: 
     # Livestock: deaths (疫病、意外) after a 20-day waiting period.
     sel = np.flatnonzero(stock & (rng.random(len(pol)) < 0.5))
     loss = start[sel] + rng.integers(20, 330, len(sel)) * DAY
-    out.append(pd.DataFrame({"pol": sel, "loss": loss,
-                             "cause": _choice(rng, ("疫病", "意外", "其他"), (.6, .25, .15), len(sel))}))
+    out.append(
+        pd.DataFrame(
+            {
+                "pol": sel,
+                "loss": loss,
+                "cause": _choice(rng, ("疫病", "意外", "其他"), (0.6, 0.25, 0.15), len(sel)),
+            }
+        )
+    )
     cl = pd.concat(out, ignore_index=True)
     n = len(cl)
     report = cl["loss"].to_numpy() + rng.integers(0, 4, n) * DAY
@@ -307,8 +411,9 @@ def draw_claims(world: World, farmers: pd.DataFrame, pol: pd.DataFrame, pframe: 
     return cl
 
 
-def claim_frame(world: World, farmers: pd.DataFrame, pol: pd.DataFrame, pframe: pd.DataFrame,
-                cl: pd.DataFrame) -> pd.DataFrame:
+def claim_frame(
+    world: World, farmers: pd.DataFrame, pol: pd.DataFrame, pframe: pd.DataFrame, cl: pd.DataFrame
+) -> pd.DataFrame:
     rng, p = world.rng, world.persons
     n = len(cl)
     pi = cl["pol"].to_numpy()
@@ -331,8 +436,11 @@ def claim_frame(world: World, farmers: pd.DataFrame, pol: pd.DataFrame, pframe: 
     idx = np.repeat(first, k) + (np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k))
     tags = join_lists(flat[idx] if len(idx) else np.array([], dtype=str), k)
     region = farmers["region"].to_numpy()[f]
-    disposal = np.where(stock, np.char.add(np.char.add("WH", region.astype(str)),
-                                           world.numbers.seq("disposal", n, 8)), "")
+    disposal = np.where(
+        stock,
+        np.char.add(np.char.add("WH", region.astype(str)), world.numbers.seq("disposal", n, 8)),
+        "",
+    )
     years = cl["report"].to_numpy().astype("datetime64[Y]").astype(int) + 1970
     co = pol["company"].to_numpy()[pi]
     claim_no = np.empty(n, dtype=object)
@@ -340,18 +448,34 @@ def claim_frame(world: World, farmers: pd.DataFrame, pol: pd.DataFrame, pframe: 
         sel = np.flatnonzero(co == code)
         claim_no[sel] = world.numbers.take(code, "NC", years[sel])
     cl["claim_no"] = claim_no
-    return frame("agri_claim", n, {
-        "company_code": co, "claim_no": claim_no, "policy_no": pol["policy_no"].to_numpy()[pi],
-        "farmer_name": p["name"].to_numpy()[person], "farmer_id_type": "居民身份证",
-        "farmer_id": p["id"].to_numpy()[person], "county_code": region,
-        "loss_date": iso(cl["loss"].to_numpy()), "loss_cause": cl["cause"].to_numpy(),
-        "report_date": iso(cl["report"].to_numpy()), "survey_date": iso(cl["survey"].to_numpy()),
-        "loss_area": loss_area, "loss_heads": np.where(stock, dead, np.nan), "ear_tags": tags,
-        "disposal_no": disposal, "paid_amount": paid, "close_date": iso(cl["close"].to_numpy()),
-        "payee_name": p["name"].to_numpy()[person], "payee_id_type": "居民身份证",
-        "payee_id": p["id"].to_numpy()[person], "payee_relation": "本人",
-        "payee_account": p["card"].to_numpy()[person],
-    })
+    return frame(
+        "agri_claim",
+        n,
+        {
+            "company_code": co,
+            "claim_no": claim_no,
+            "policy_no": pol["policy_no"].to_numpy()[pi],
+            "farmer_name": p["name"].to_numpy()[person],
+            "farmer_id_type": "居民身份证",
+            "farmer_id": p["id"].to_numpy()[person],
+            "county_code": region,
+            "loss_date": iso(cl["loss"].to_numpy()),
+            "loss_cause": cl["cause"].to_numpy(),
+            "report_date": iso(cl["report"].to_numpy()),
+            "survey_date": iso(cl["survey"].to_numpy()),
+            "loss_area": loss_area,
+            "loss_heads": np.where(stock, dead, np.nan),
+            "ear_tags": tags,
+            "disposal_no": disposal,
+            "paid_amount": paid,
+            "close_date": iso(cl["close"].to_numpy()),
+            "payee_name": p["name"].to_numpy()[person],
+            "payee_id_type": "居民身份证",
+            "payee_id": p["id"].to_numpy()[person],
+            "payee_relation": "本人",
+            "payee_account": p["card"].to_numpy()[person],
+        },
+    )
 
 
 def background(world: World) -> dict[str, pd.DataFrame]:
@@ -368,7 +492,16 @@ def background(world: World) -> dict[str, pd.DataFrame]:
     pframe = policy_frame(world, farmers, roster, pol)
     cl = draw_claims(world, farmers, pol, pframe, events, sc.agri_claims)
     cframe = claim_frame(world, farmers, pol, pframe, cl)
-    world.cache.update(agri_farmers=farmers, agri_roster=roster, agri_pol=pol, agri_cl=cl,
-                       agri_events=events, agri_insurers=insurers)
-    return {"agri_policy": pframe, "agri_claim": cframe,
-            "land_roster": roster_frame(world, farmers, roster)}
+    world.cache.update(
+        agri_farmers=farmers,
+        agri_roster=roster,
+        agri_pol=pol,
+        agri_cl=cl,
+        agri_events=events,
+        agri_insurers=insurers,
+    )
+    return {
+        "agri_policy": pframe,
+        "agri_claim": cframe,
+        "land_roster": roster_frame(world, farmers, roster),
+    }

@@ -73,15 +73,17 @@ def age_on(birth: np.ndarray, when: np.ndarray | np.datetime64) -> np.ndarray:
     return wy - by - (w_md < b_md)
 
 
-def random_days(rng: np.random.Generator, lo: np.datetime64, hi: np.datetime64,
-                n: int) -> np.ndarray:
+def random_days(
+    rng: np.random.Generator, lo: np.datetime64, hi: np.datetime64, n: int
+) -> np.ndarray:
     """``n`` dates uniform in [lo, hi]."""
     span = int((hi - lo) / DAY) + 1
     return lo + rng.integers(0, span, n) * DAY
 
 
-def person_names(rng: np.random.Generator, male: np.ndarray,
-                 surnames: np.ndarray | None = None) -> np.ndarray:
+def person_names(
+    rng: np.random.Generator, male: np.ndarray, surnames: np.ndarray | None = None
+) -> np.ndarray:
     """Chinese names (姓名) built by choice from surname and given-name lists.
 
     A third get one of Faker's common single-character given names, the rest

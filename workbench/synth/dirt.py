@@ -18,31 +18,57 @@ import pandas as pd
 
 from ..contract import KINDS
 from .ids import ID_CHECK, ID_WEIGHTS
+from .tables import text_array
 
-NORMALISED = ("fullwidth_digits", "lowercase_x", "id15", "spaces", "date_format",
-              "excel_serial_date")
-REJECTED = ("excel_sci_notation", "excel_trailing_zeros", "bad_checksum", "missing_required",
-            "duplicate_row", "bad_enum")
+NORMALISED = (
+    "fullwidth_digits",
+    "lowercase_x",
+    "id15",
+    "spaces",
+    "date_format",
+    "excel_serial_date",
+)
+REJECTED = (
+    "excel_sci_notation",
+    "excel_trailing_zeros",
+    "bad_checksum",
+    "missing_required",
+    "duplicate_row",
+    "bad_enum",
+)
 DIRT_TYPES = NORMALISED + REJECTED
 
 #: The person ID each kind's defects go to (主要证件号码字段).
-ID_FIELD = {"ah_policy": "insured_id", "ah_claim": "insured_id", "ah_claim_hist": "insured_id",
-            "auto_policy": "owner_id", "auto_claim": "driver_id", "agri_policy": "farmer_id",
-            "agri_claim": "farmer_id"}
+ID_FIELD = {
+    "ah_policy": "insured_id",
+    "ah_claim": "insured_id",
+    "ah_claim_hist": "insured_id",
+    "auto_policy": "owner_id",
+    "auto_claim": "driver_id",
+    "agri_policy": "farmer_id",
+    "agri_claim": "farmer_id",
+}
 #: Required fields that may be left blank, and values outside the allowed lists.
-MISSING = {"ah_policy": ("insured_id", "start_date", "sum_insured"),
-           "ah_claim": ("loss_date", "paid_amount", "insured_id"),
-           "ah_claim_hist": ("loss_date", "paid_amount"),
-           "medical_receipt": ("receipt_no", "receipt_date", "amount"),
-           "medical_receipt_hist": ("receipt_no", "amount"),
-           "auto_policy": ("vin", "start_date", "premium"),
-           "auto_claim": ("accident_time", "paid_amount", "vin"),
-           "agri_policy": ("farmer_id", "subject", "sum_insured"),
-           "agri_claim": ("payee_account", "loss_date", "paid_amount")}
-BAD_ENUM = {"line": ("意外伤害险", "健康险", "人身险"), "coverage": ("交强", "车损险", "三者险"),
-            "loss_type": ("住院", "意外伤害", "死亡"), "decision": ("已赔付", "结案"),
-            "category": ("种植业", "养殖业"), "subject": ("苞米", "母猪", "黄牛"),
-            "loss_cause": ("雹灾", "死亡", "自然灾害")}
+MISSING = {
+    "ah_policy": ("insured_id", "start_date", "sum_insured"),
+    "ah_claim": ("loss_date", "paid_amount", "insured_id"),
+    "ah_claim_hist": ("loss_date", "paid_amount"),
+    "medical_receipt": ("receipt_no", "receipt_date", "amount"),
+    "medical_receipt_hist": ("receipt_no", "amount"),
+    "auto_policy": ("vin", "start_date", "premium"),
+    "auto_claim": ("accident_time", "paid_amount", "vin"),
+    "agri_policy": ("farmer_id", "subject", "sum_insured"),
+    "agri_claim": ("payee_account", "loss_date", "paid_amount"),
+}
+BAD_ENUM = {
+    "line": ("意外伤害险", "健康险", "人身险"),
+    "coverage": ("交强", "车损险", "三者险"),
+    "loss_type": ("住院", "意外伤害", "死亡"),
+    "decision": ("已赔付", "结案"),
+    "category": ("种植业", "养殖业"),
+    "subject": ("苞米", "母猪", "黄牛"),
+    "loss_cause": ("雹灾", "死亡", "自然灾害"),
+}
 DATE_FORMATS = ("slash", "dot", "chinese", "compact", "midnight")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -53,8 +79,9 @@ def _date_fields(kind: str) -> list[str]:
 
 
 def _enum_fields(kind: str) -> list[str]:
-    return [f.name for f in KINDS[kind].fields if f.type == "enum" and f.required
-            and f.name in BAD_ENUM]
+    return [
+        f.name for f in KINDS[kind].fields if f.type == "enum" and f.required and f.name in BAD_ENUM
+    ]
 
 
 def _valid18(s: str) -> bool:
@@ -66,8 +93,13 @@ def _valid18(s: str) -> bool:
 
 def reformat_date(iso: str, style: str) -> str:
     y, m, d = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
-    return {"slash": f"{y}/{m}/{d}", "dot": f"{y}.{m}.{d}", "chinese": f"{y}年{m}月{d}日",
-            "compact": f"{y:04d}{m:02d}{d:02d}", "midnight": f"{iso[:10]} 00:00:00"}[style]
+    return {
+        "slash": f"{y}/{m}/{d}",
+        "dot": f"{y}.{m}.{d}",
+        "chinese": f"{y}年{m}月{d}日",
+        "compact": f"{y:04d}{m:02d}{d:02d}",
+        "midnight": f"{iso[:10]} 00:00:00",
+    }[style]
 
 
 def excel_serial(iso: str) -> str:
@@ -83,8 +115,13 @@ def applicable(kind: str, dirt: str, df: pd.DataFrame, row: int) -> str | None:
     """The field ``dirt`` would go to in ``row``, or None when it does not apply."""
     idf = ID_FIELD.get(kind)
     idv = str(df.at[row, idf]) if idf and idf in df else ""
-    if dirt in ("fullwidth_digits", "spaces", "excel_sci_notation", "excel_trailing_zeros",
-                "bad_checksum"):
+    if dirt in (
+        "fullwidth_digits",
+        "spaces",
+        "excel_sci_notation",
+        "excel_trailing_zeros",
+        "bad_checksum",
+    ):
         if dirt == "excel_trailing_zeros" and (idv[-3:] == "000" or _valid18(idv[:15] + "000")):
             return None  # the cut ID must fail its checksum, or nothing would show it
         if dirt.startswith("excel_") and not idv.isdigit():
@@ -141,8 +178,15 @@ def _possible(kind: str, df: pd.DataFrame) -> list[str]:
     """Defect types this kind of file can carry at all."""
     out = ["duplicate_row"]
     if ID_FIELD.get(kind) in df:
-        out += ["fullwidth_digits", "lowercase_x", "id15", "spaces", "excel_sci_notation",
-                "excel_trailing_zeros", "bad_checksum"]
+        out += [
+            "fullwidth_digits",
+            "lowercase_x",
+            "id15",
+            "spaces",
+            "excel_sci_notation",
+            "excel_trailing_zeros",
+            "bad_checksum",
+        ]
     if any(f in df for f in _date_fields(kind)):
         out += ["date_format", "excel_serial_date"]
     if any(f in df for f in MISSING.get(kind, ())):
@@ -166,8 +210,9 @@ class DirtPlan:
         return out
 
 
-def dirty(kind: str, df: pd.DataFrame, protected: np.ndarray, plan: DirtPlan
-          ) -> tuple[pd.DataFrame, list[dict]]:
+def dirty(
+    kind: str, df: pd.DataFrame, protected: np.ndarray, plan: DirtPlan
+) -> tuple[pd.DataFrame, list[dict]]:
     """Add defects to one file's string table; returns the new table and the dirt log.
 
     ``protected`` marks planted and hard-negative rows (no rejectable defects there).
@@ -185,7 +230,7 @@ def dirty(kind: str, df: pd.DataFrame, protected: np.ndarray, plan: DirtPlan
     taken: set[int] = set()
     log: list[tuple[int, str, str]] = []  # (original row, field, dirt)
     dup_rows: list[int] = []
-    df = df.copy()
+    changes: dict[str, dict[int, str]] = {}
     cursor = 0
     for dirt in types:
         for _ in range(min(len(rows), 400)):
@@ -200,25 +245,30 @@ def dirty(kind: str, df: pd.DataFrame, protected: np.ndarray, plan: DirtPlan
             if dirt == "duplicate_row":
                 dup_rows.append(r)
             else:
-                df.at[r, field] = apply(dirt, str(df.at[r, field]), rng, field)
+                changes.setdefault(field, {})[r] = apply(dirt, str(df.at[r, field]), rng, field)
             log.append((r, field, dirt))
             break
+    if changes:  # one pass per touched column (Arrow arrays are immutable)
+        df = df.copy(deep=False)
+        for field, cells in changes.items():
+            col = df[field].to_numpy(dtype=object, copy=True)
+            for r, v in cells.items():
+                col[r] = v
+            df[field] = text_array(col)
     # Insert the duplicates right after their originals, then number the rows.
-    order = []
-    dup_set = set(dup_rows)
-    for r in range(n):
-        order.append(r)
-        if r in dup_set:
-            order.append(r)
-    out = df.iloc[order].reset_index(drop=True)
-    pos = {}
-    line = 2
-    for r in range(n):
-        pos[r] = line
-        line += 2 if r in dup_set else 1
+    is_dup = np.zeros(n, dtype=np.int64)
+    is_dup[dup_rows] = 1
+    out = df.take(np.repeat(np.arange(n), 1 + is_dup)).reset_index(drop=True) if dup_rows else df
+    before = np.cumsum(is_dup) - is_dup  # duplicates inserted above each original row
     entries = []
     for r, field, dirt in log:
-        row = pos[r] + (1 if dirt == "duplicate_row" else 0)
-        entries.append({"row": row, "field": field, "dirt": dirt,
-                        "expected": "rejected" if dirt in REJECTED else "normalised"})
+        row = int(r + 2 + before[r]) + (1 if dirt == "duplicate_row" else 0)
+        entries.append(
+            {
+                "row": row,
+                "field": field,
+                "dirt": dirt,
+                "expected": "rejected" if dirt in REJECTED else "normalised",
+            }
+        )
     return out, entries

@@ -19,10 +19,11 @@ import pandas as pd
 
 from ..errors import WorkbenchError
 from ..taxonomy import FRAUD_KINDS
-from . import bg_agri, bg_ah, bg_auto, forms, negatives
+from . import bg_agri, bg_ah, bg_auto, forms, negatives, rows_agri
 from . import plant_agri as agri
 from . import plant_ah as ah
 from . import plant_auto as auto
+from . import plant_hist as hist
 from . import reference as ref
 from .dirt import DIRT_TYPES, DirtPlan, dirty
 from .planter import Planter
@@ -37,28 +38,53 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("mixed", "parquet")
 PLANTERS = {
-    "auto_staged": auto.staged, "auto_repair_inflation": auto.repair_inflation,
-    "auto_injury_broker": auto.injury_broker, "agri_duplicate": agri.duplicate,
-    "agri_fictitious": agri.fictitious, "agri_false_claim": agri.false_claim,
-    "agri_after_loss": agri.after_loss, "agri_shared_account": agri.shared_account,
-    "ah_multi_company": ah.multi_company, "ah_fake_death": ah.fake_death,
+    "auto_staged": auto.staged,
+    "auto_repair_inflation": auto.repair_inflation,
+    "auto_injury_broker": auto.injury_broker,
+    "agri_duplicate": agri.duplicate,
+    "agri_fictitious": agri.fictitious,
+    "agri_false_claim": agri.false_claim,
+    "agri_after_loss": agri.after_loss,
+    "agri_shared_account": agri.shared_account,
+    "ah_multi_company": ah.multi_company,
+    "ah_fake_death": ah.fake_death,
     "ah_insured_while_injured": ah.insured_while_injured,
     "ah_duplicate_receipt": ah.duplicate_receipt,
 }
-RING_KINDS = ("auto_staged", "auto_repair_inflation", "auto_injury_broker", "ah_multi_company",
-              "ah_fake_death", "ah_duplicate_receipt", "agri_fictitious", "agri_shared_account",
-              "agri_after_loss", "agri_duplicate")
+RING_KINDS = (
+    "auto_staged",
+    "auto_repair_inflation",
+    "auto_injury_broker",
+    "ah_multi_company",
+    "ah_fake_death",
+    "ah_duplicate_receipt",
+    "agri_fictitious",
+    "agri_shared_account",
+    "agri_after_loss",
+    "agri_duplicate",
+)
 AH_KINDS = ("ah_policy", "ah_claim", "medical_receipt", "ah_claim_hist", "medical_receipt_hist")
 AUTO_KINDS = ("auto_policy", "auto_claim")
 AGRI_KINDS = ("agri_policy", "agri_claim")
 #: Fields whose shared values make scenarios of one ring linked (团伙关联字段).
-LINK_FIELDS = ("reporter_phone", "payee_account", "assistant_id", "representative_org",
-               "representative_phone", "beneficiary_id", "payee_id", "driver_id", "injured_id",
-               "farmer_phone", "assessment_org")
+LINK_FIELDS = (
+    "reporter_phone",
+    "payee_account",
+    "assistant_id",
+    "representative_org",
+    "representative_phone",
+    "beneficiary_id",
+    "payee_id",
+    "driver_id",
+    "injured_id",
+    "farmer_phone",
+    "assessment_org",
+)
 
 
-def generate(out_dir: str | Path, seed: int = 20190701, scale: str = "demo",
-             fmt: str = "mixed") -> SynthSummary:
+def generate(
+    out_dir: str | Path, seed: int = 20190701, scale: str = "demo", fmt: str = "mixed"
+) -> SynthSummary:
     """Generate the synthetic province under ``out_dir`` and return what was made.
 
     ``out_dir/submissions`` holds what the insurers send; ``out_dir/ground_truth``
@@ -66,7 +92,9 @@ def generate(out_dir: str | Path, seed: int = 20190701, scale: str = "demo",
     """
     t0 = time.perf_counter()
     if scale not in SCALES:
-        raise WorkbenchError(f"未知规模 {scale}，可选 {', '.join(SCALES)} / unknown scale {scale!r}")
+        raise WorkbenchError(
+            f"未知规模 {scale}，可选 {', '.join(SCALES)} / unknown scale {scale!r}"
+        )
     if fmt not in FORMATS:
         raise WorkbenchError(f"未知格式 {fmt}，可选 mixed、parquet / unknown format {fmt!r}")
     sc = SCALES[scale]
@@ -85,6 +113,17 @@ def generate(out_dir: str | Path, seed: int = 20190701, scale: str = "demo",
     log.info("background built in %.1fs", time.perf_counter() - t0)
 
     pl = Planter(world)
+    for key in (
+        "ah_pol",
+        "ah_claims_internal",
+        "ah_hist_internal",
+        "auto_pol",
+        "auto_cl",
+        "agri_pol",
+        "agri_cl",
+        "agri_flat_tags",
+    ):
+        world.cache.pop(key, None)  # background internals: the planter has what it needs
     plant_scenarios(pl)
     negatives.plant(pl, tables, reps={"small": 1, "demo": 2, "x10": 3}.get(scale, 4))
     forms.platform_auto(pl, tables)
@@ -105,9 +144,17 @@ def generate(out_dir: str | Path, seed: int = 20190701, scale: str = "demo",
     files = _write_submissions(pl, tables, sub, fmt, plan, protected, dirt_log, seed)
 
     summary = SynthSummary(out_dir=str(out), seed=seed, scale=scale, fmt=fmt)
-    summary.companies = [{"code": c.code, "name": c.name, "type": c.type, "city": c.city,
-                          "agri": c.agri, "format": _profile_text(c.profile, fmt)}
-                         for c in world.companies]
+    summary.companies = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "type": c.type,
+            "city": c.city,
+            "agri": c.agri,
+            "format": _profile_text(c.profile, fmt),
+        }
+        for c in world.companies
+    ]
     summary.files = files
     summary.rows = {k: int(len(v)) for k, v in tables.items()}
     for k in ("platform_clue_auto", "platform_clue_agri", "att5_clue", "att6_person"):
@@ -123,8 +170,9 @@ def generate(out_dir: str | Path, seed: int = 20190701, scale: str = "demo",
     summary.dirt = {d: sum(1 for x in dirt_log if x["dirt"] == d) for d in DIRT_TYPES}
     summary.seconds = round(time.perf_counter() - t0, 1)
     write_truth(gt, pl, dirt_log, world)
-    (gt / "summary.json").write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2),
-                                     encoding="utf-8")
+    (gt / "summary.json").write_text(
+        json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     log.info("synthetic province written in %.1fs", summary.seconds)
     return summary
 
@@ -160,9 +208,9 @@ def plant_scenarios(pl: Planter) -> None:
             cursor += 1
             if c not in chosen:
                 chosen.append(c)
-        ah.pre2017(pl, i, chosen)
+        hist.pre2017(pl, i, chosen)
     for i in range(sc.high_risk):
-        ah.medical_abuse(pl, i)
+        hist.medical_abuse(pl, i)
 
 
 def make_ring(pl: Planter, kind: str) -> dict:
@@ -178,7 +226,7 @@ def make_ring(pl: Planter, kind: str) -> dict:
         ring["assessor"] = pl.w.assessors[int(rng.integers(0, len(pl.w.assessors)))]
     elif kind.startswith("agri_"):
         with_event = kind in ("agri_duplicate", "agri_shared_account", "agri_after_loss")
-        counties = agri.counties(pl, with_event)
+        counties = rows_agri.counties(pl, with_event)
         county = str(counties[int(rng.integers(0, min(3, len(counties))))])
         f = pl.w.cache["agri_farmers"]
         spare = f[~f["insured"] & ~f["stock"] & (f["region"] == county)]
@@ -195,9 +243,15 @@ def check_rings(pl: Planter) -> None:
     values: dict[str, set[tuple[str, str]]] = {}
     by_no = {}
     for kind, rws in pl.rows.items():
-        key = {"ah_policy": "policy_no", "auto_policy": "policy_no", "agri_policy": "policy_no",
-               "ah_claim": "claim_no", "auto_claim": "claim_no", "agri_claim": "claim_no",
-               "ah_claim_hist": "claim_no"}.get(kind)
+        key = {
+            "ah_policy": "policy_no",
+            "auto_policy": "policy_no",
+            "agri_policy": "policy_no",
+            "ah_claim": "claim_no",
+            "auto_claim": "claim_no",
+            "agri_claim": "claim_no",
+            "ah_claim_hist": "claim_no",
+        }.get(kind)
         if key:
             for r in rws:
                 by_no[(kind, r[key])] = r
@@ -217,8 +271,9 @@ def check_rings(pl: Planter) -> None:
     for members in rings.values():
         for sc in members:
             mine = values.get(sc["scenario_id"], set())
-            others = set().union(*(values.get(o["scenario_id"], set()) for o in members
-                                   if o is not sc))
+            others = set().union(
+                *(values.get(o["scenario_id"], set()) for o in members if o is not sc)
+            )
             if not mine & others:
                 sc["ring_id"] = ""
     for rid, members in rings.items():
@@ -240,22 +295,42 @@ def _kinds_of(company) -> tuple[str, ...]:
     return kinds
 
 
-def _write_submissions(pl: Planter, tables: dict, sub: Path, fmt: str, plan: DirtPlan,
-                       protected: dict[str, set[str]], dirt_log: list[dict], seed: int) -> int:
+def _write_submissions(
+    pl: Planter,
+    tables: dict,
+    sub: Path,
+    fmt: str,
+    plan: DirtPlan,
+    protected: dict[str, set[str]],
+    dirt_log: list[dict],
+    seed: int,
+) -> int:
     world = pl.w
     files = 0
-    write_table(sub / "companies.csv", "company", to_strings("company", forms.company_frame(pl)),
-                "utf-8-sig")
+    write_table(
+        sub / "companies.csv",
+        "company",
+        to_strings("company", forms.company_frame(pl)),
+        "utf-8-sig",
+    )
     files += 1
-    by_company = {k: dict(tuple(v.groupby("company_code", sort=True)))
-                  for k, v in tables.items() if "company_code" in v and k != "company"}
+    # Row positions per company, so that only one company's slice is copied at a time.
+    by_company = {
+        k: v.groupby("company_code", sort=True).indices
+        for k, v in tables.items()
+        if "company_code" in v and k != "company"
+    }
     for c in world.companies:
         for kind in _kinds_of(c):
-            df = by_company.get(kind, {}).get(c.code)
-            if df is None or not len(df):
+            idx = by_company.get(kind, {}).get(c.code)
+            if idx is None or not len(idx):
                 continue
-            ff = "parquet" if fmt == "parquet" else FORMAT_PROFILES[c.profile][
-                0 if kind in UNDERWRITING else 1]
+            df = tables[kind].take(idx)
+            ff = (
+                "parquet"
+                if fmt == "parquet"
+                else FORMAT_PROFILES[c.profile][0 if kind in UNDERWRITING else 1]
+            )
             text = to_strings(kind, sort_rows(kind, df), c.drop.get(kind, ()))
             keys = record_no(kind, text).to_numpy()
             prot = np.isin(keys, list(protected.get(kind, ())))
@@ -279,11 +354,14 @@ def _write_submissions(pl: Planter, tables: dict, sub: Path, fmt: str, plan: Dir
     ref_fmt = "parquet" if fmt == "parquet" else "utf-8-sig"
     ext = "parquet" if fmt == "parquet" else "csv"
     for kind, name in (("land_roster", "土地确权及存栏名册"), ("disaster_event", "县域灾害事件")):
-        write_table(sub / "reference" / f"{name}.{ext}", kind, to_strings(kind, tables[kind]),
-                    ref_fmt)
+        write_table(
+            sub / "reference" / f"{name}.{ext}", kind, to_strings(kind, tables[kind]), ref_fmt
+        )
         files += 1
-    for kind, name in (("platform_clue_auto", "全国车险反欺诈信息系统线索"),
-                       ("platform_clue_agri", "农险信息平台线索")):
+    for kind, name in (
+        ("platform_clue_auto", "全国车险反欺诈信息系统线索"),
+        ("platform_clue_agri", "农险信息平台线索"),
+    ):
         write_rows(sub / "platform" / f"{name}.xlsx", kind, pl.rows.get(kind, []))
         files += 1
     return files

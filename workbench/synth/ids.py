@@ -117,8 +117,10 @@ def vin_check_chars(vins: np.ndarray) -> np.ndarray:
 
 def make_vins(wmi: np.ndarray, vds: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """VINs with a correct check digit: WMI(3) + VDS(5) + check + VIS(8)."""
-    body = np.char.add(np.char.add(np.asarray(wmi, "U3"), np.asarray(vds, "U5")),
-                       np.char.add("0", np.asarray(vis, "U8")))
+    body = np.char.add(
+        np.char.add(np.asarray(wmi, "U3"), np.asarray(vds, "U5")),
+        np.char.add("0", np.asarray(vis, "U8")),
+    )
     m = _as_bytes(body, 17).copy()
     m[:, 8] = vin_check_chars(body)
     return _from_bytes(m)

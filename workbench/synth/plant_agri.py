@@ -12,175 +12,22 @@ disaster on record.
 
 from __future__ import annotations
 
-import datetime as dt
-
-import numpy as np
-import pandas as pd
-
 from . import reference as ref
-from .planter import TD, D, Person, Planter, d, t, to_date
-
-SEASON18 = (D(2018, 7, 1), D(2018, 7, 12), D(2018, 10, 31))
-SEASON19 = (D(2019, 4, 25), D(2019, 6, 10), D(2019, 10, 31))
-
-
-class Farm:
-    """An uninsured roster farmer (未投保的确权农户) and what they hold."""
-
-    def __init__(self, pl: Planter, fi: int):
-        w = pl.w
-        f = w.cache["agri_farmers"].loc[fi]
-        self.index = fi
-        self.person = pl.person(int(f["person"]))
-        self.region = str(f["region"])
-        self.village = w.villages.iloc[int(f["village"])]
-        self.stock = bool(f["stock"])
-        self.subject = str(f["subject"])
-        r = w.cache["agri_roster"]
-        mine = r[r["farmer"] == fi]
-        self.parcels = list(mine.loc[mine["parcel"] != "", "parcel"])
-        self.areas = list(mine.loc[mine["parcel"] != "", "area"])
-        self.heads = int(f["heads"])
-
-    @property
-    def area(self) -> float:
-        return round(float(sum(self.areas)), 1)
-
-
-def farm(pl: Planter, stock: bool = False, county: str | None = None,
-         village_code: str | None = None, subject: str | None = None) -> Farm:
-    """An unused uninsured farmer, optionally in a given county or village."""
-    f = pl.w.cache["agri_farmers"]
-    used = pl.w.cache.setdefault("agri_used_farmers", set())
-    ok = ~f["insured"].to_numpy() & (f["stock"].to_numpy() == stock)
-    if county:
-        ok &= f["region"].to_numpy() == county
-    if village_code:
-        ok &= pl.w.villages["code"].to_numpy()[f["village"].to_numpy()] == village_code
-    if subject:
-        ok &= f["subject"].to_numpy() == subject
-    cand = [int(i) for i in f.index[ok] if int(i) not in used]
-    if not cand:
-        if village_code:
-            return farm(pl, stock, county, None, subject)
-        if county:
-            return farm(pl, stock, None, None, subject)
-        if subject:
-            return farm(pl, stock)
-        raise RuntimeError("no uninsured farmer left to plant a scenario")
-    fi = cand[int(pl.rng.integers(0, len(cand)))]
-    used.add(fi)
-    return Farm(pl, fi)
-
-
-def events(pl: Planter) -> pd.DataFrame:
-    return pl.w.cache["agri_events"]
-
-
-def counties(pl: Planter, with_event: bool, stock: bool = False) -> list[str]:
-    """Counties with (or without) a summer-2018 disaster event that have spare farmers."""
-    ev = events(pl)
-    summer = ev[(ev["start"] >= np.datetime64("2018-07-01")) &
-                (ev["start"] <= np.datetime64("2018-12-31"))]
-    hit = set(summer["county_code"])
-    f = pl.w.cache["agri_farmers"]
-    spare = f[~f["insured"] & (f["stock"] == stock)]["region"].value_counts()
-    spare = spare[spare >= 3]
-    out = [c for c in spare.index if (c in hit) == with_event]
-    return out or list(spare.index)
-
-
-def event_of(pl: Planter, county: str) -> pd.Series | None:
-    ev = events(pl)
-    ev = ev[(ev["county_code"] == county) & (ev["start"] >= np.datetime64("2018-07-01")) &
-            (ev["start"] <= np.datetime64("2018-12-31"))]
-    return ev.iloc[0] if len(ev) else None
-
-
-def insurer(pl: Planter, county: str, other_than: str | None = None) -> str:
-    opts = pl.w.cache["agri_insurers"].get(county) or [c.code for c in pl.w.agri]
-    opts = [c for c in opts if c != other_than] or [c.code for c in pl.w.agri if c.code != other_than]
-    return str(opts[int(pl.rng.integers(0, len(opts)))]) if opts else pl.w.agri[0].code
-
-
-def tags_for(pl: Planter, species: str, region: str, n: int) -> list[str]:
-    return [f"{species}{region}{s}" for s in pl.w.numbers.seq("eartag", n, 8)]
-
-
-def policy(pl: Planter, fm: Farm | None, co: str, subject: str, start: dt.date, end: dt.date, *,
-           person: Person | None = None, village: pd.Series | None = None,
-           area: float | None = None, heads: int | None = None, parcels: list[str] = (),
-           tags: list[str] = (), phone: str | None = None, coop: pd.Series | None = None) -> dict:
-    """An ``agri_policy`` row (农险分户保单)."""
-    rng = pl.rng
-    person = person or fm.person
-    village = village if village is not None else fm.village
-    category, per_unit, rate, _sp = ref.AGRI[subject]
-    qty = area if area is not None else heads
-    si = round(qty * per_unit, 2)
-    assistant = pl.person(int(village["assistant"]))
-    issue = dt.datetime.combine(start - TD(days=int(rng.integers(0, 6))),
-                                dt.time(int(rng.integers(8, 18)), int(rng.integers(0, 60))))
-    return {
-        "company_code": co, "policy_no": pl.number(co, "NY", start), "farmer_name": person.name,
-        "farmer_id_type": "居民身份证", "farmer_id": person.id,
-        "farmer_phone": phone or person.phone, "county_code": village["region"],
-        "village_code": village["code"], "village_name": village["name"], "category": category,
-        "subject": subject, "insured_area": area, "insured_heads": heads,
-        "parcel_codes": ";".join(parcels), "ear_tags": ";".join(tags), "sum_insured": si,
-        "premium": round(si * rate, 2), "issue_time": t(issue), "start_date": d(start),
-        "end_date": d(end), "group_policy": "是",
-        "coop_name": coop["name"] if coop is not None else "",
-        "coop_code": coop["code"] if coop is not None else "",
-        "assistant_name": assistant.name, "assistant_id_type": "居民身份证",
-        "assistant_id": assistant.id,
-    }
-
-
-def claim(pl: Planter, pol: dict, person: Person, loss: dt.date, cause: str, *, paid: float,
-          loss_area: float | None = None, loss_heads: int | None = None, tags: list[str] = (),
-          disposal: bool = True, payee: Person | None = None, payee_rel: str = "本人",
-          payee_name: str | None = None, payee_account: str | None = None,
-          close: dt.date | None = None) -> dict:
-    """An ``agri_claim`` row (农险已决赔案)."""
-    rng = pl.rng
-    co = pol["company_code"]
-    report = loss + TD(days=int(rng.integers(0, 3)))
-    survey = report + TD(days=int(rng.integers(1, 5)))
-    close = close or min(survey + TD(days=int(rng.integers(15, 50))), D(2019, 6, 30))
-    payee = payee or person
-    disposal_no = (f"WH{pol['county_code']}{pl.w.numbers.seq('disposal', 1, 8)[0]}"
-                   if (disposal and loss_heads) else "")
-    return {
-        "company_code": co, "claim_no": pl.number(co, "NC", report), "policy_no": pol["policy_no"],
-        "farmer_name": person.name, "farmer_id_type": "居民身份证", "farmer_id": person.id,
-        "county_code": pol["county_code"], "loss_date": d(loss), "loss_cause": cause,
-        "report_date": d(report), "survey_date": d(survey), "loss_area": loss_area,
-        "loss_heads": loss_heads, "ear_tags": ";".join(tags), "disposal_no": disposal_no,
-        "paid_amount": round(paid, 2), "close_date": d(close),
-        "payee_name": payee_name or payee.name, "payee_id_type": "居民身份证",
-        "payee_id": payee.id, "payee_relation": payee_rel,
-        "payee_account": payee_account or payee.card,
-    }
-
-
-def _crop_claim(pl: Planter, pol: dict, fm: Farm, ev: pd.Series, **kw) -> dict:
-    """A legitimate-looking crop claim during the county event (灾害期间出险)."""
-    s, e = to_date(ev["start"]), to_date(ev["end"])
-    loss = s + TD(days=int(pl.rng.integers(0, (e - s).days + 1)))
-    la = round(pol["insured_area"] * float(pl.rng.uniform(0.3, 0.9)), 1)
-    per_mu = ref.AGRI[pol["subject"]][1] * float(pl.rng.uniform(0.2, 0.6))
-    return claim(pl, pol, fm.person, loss, str(ev["event_type"]), paid=la * per_mu, loss_area=la,
-                 **kw)
-
-
-def _ring_village(pl: Planter, ring: dict | None, with_event: bool) -> tuple[str, str | None]:
-    if ring and "county" in ring:
-        return ring["county"], ring.get("village")
-    cs = counties(pl, with_event)
-    county = str(cs[int(pl.rng.integers(0, len(cs)))])
-    return county, None
-
+from .planter import TD, D, Planter, d, to_date
+from .rows_agri import (
+    SEASON18,
+    SEASON19,
+    claim,
+    counties,
+    crop_claim,
+    event_of,
+    farm,
+    insurer,
+    policy,
+    ring_village,
+    tags_for,
+    year_end,
+)
 
 # --- scenarios -------------------------------------------------------------------------
 
@@ -201,16 +48,27 @@ def duplicate(pl: Planter, i: int, ring: dict | None) -> str:
         tags = tags_for(pl, ref.AGRI[fm.subject][3], fm.region, heads)
         s1 = pl.when(D(2018, 8, 1), D(2018, 12, 31))
         s2 = s1 + TD(days=int(rng.integers(20, 120)))
-        p1 = pl.add("agri_policy", policy(pl, fm, a, fm.subject, s1, _year(s1), heads=heads,
-                                          tags=tags), sid)
+        p1 = pl.add(
+            "agri_policy",
+            policy(pl, fm, a, fm.subject, s1, year_end(s1), heads=heads, tags=tags),
+            sid,
+        )
         shared = tags[: max(2, heads // 2)]
-        p2 = pl.add("agri_policy", policy(pl, fm, b, fm.subject, s2, _year(s2), person=kin,
-                                          heads=len(shared), tags=shared), sid)
-        pl.finish(sid, f"{fm.person.name}的{len(shared)}个耳标同时出现在{kin.name}于{b}的保单中",
-                  f"{len(shared)} ear tags of policy {p1['policy_no']} ({a}) also listed in live "
-                  f"policy {p2['policy_no']} ({b}) of another farmer; periods overlap")
+        p2 = pl.add(
+            "agri_policy",
+            policy(
+                pl, fm, b, fm.subject, s2, year_end(s2), person=kin, heads=len(shared), tags=shared
+            ),
+            sid,
+        )
+        pl.finish(
+            sid,
+            f"{fm.person.name}的{len(shared)}个耳标同时出现在{kin.name}于{b}的保单中",
+            f"{len(shared)} ear tags of policy {p1['policy_no']} ({a}) also listed in live "
+            f"policy {p2['policy_no']} ({b}) of another farmer; periods overlap",
+        )
         return sid
-    county, vcode = _ring_village(pl, ring, with_event=True)
+    county, vcode = ring_village(pl, ring, with_event=True)
     fm = farm(pl, county=county, village_code=vcode)
     if not fm.parcels:
         fm = farm(pl)
@@ -221,39 +79,53 @@ def duplicate(pl: Planter, i: int, ring: dict | None) -> str:
     if variant == 0:
         s1 = pl.when(SEASON18[0], SEASON18[1])
         s2 = s1 + TD(days=int(rng.integers(1, 8)))
-        p1 = pl.add("agri_policy", policy(pl, fm, a, subject, s1, SEASON18[2], area=fm.area,
-                                          parcels=fm.parcels), sid)
-        p2 = pl.add("agri_policy", policy(pl, fm, b, subject, s2, SEASON18[2], area=fm.area,
-                                          parcels=fm.parcels), sid)
+        p1 = pl.add(
+            "agri_policy",
+            policy(pl, fm, a, subject, s1, SEASON18[2], area=fm.area, parcels=fm.parcels),
+            sid,
+        )
+        p2 = pl.add(
+            "agri_policy",
+            policy(pl, fm, b, subject, s2, SEASON18[2], area=fm.area, parcels=fm.parcels),
+            sid,
+        )
         paid_both = ""
         if ev is not None and to_date(ev["start"]) > s2 + TD(days=15):
             for pol in (p1, p2):
-                pl.add("agri_claim", _crop_claim(pl, pol, fm, ev), sid)
+                pl.add("agri_claim", crop_claim(pl, pol, fm, ev), sid)
             paid_both = "; paid at both after the county event"
-        pl.finish(sid, f"{fm.person.name}以同一批{len(fm.parcels)}块确权地在{a}、{b}重复投保{subject}",
-                  f"farmer insured {subject} at {a} and {b} with overlapping periods "
-                  f"({d(s1)}..{d(SEASON18[2])} / {d(s2)}..{d(SEASON18[2])}) on the same "
-                  f"{len(fm.parcels)} parcels{paid_both}")
+        pl.finish(
+            sid,
+            f"{fm.person.name}以同一批{len(fm.parcels)}块确权地在{a}、{b}重复投保{subject}",
+            f"farmer insured {subject} at {a} and {b} with overlapping periods "
+            f"({d(s1)}..{d(SEASON18[2])} / {d(s2)}..{d(SEASON18[2])}) on the same "
+            f"{len(fm.parcels)} parcels{paid_both}",
+        )
         return sid
     # variant 1: a second farmer insures the first one's parcel (地块重复投保)
     other = farm(pl, county=fm.region, village_code=fm.village["code"])
     s1 = pl.when(SEASON19[0], SEASON19[1])
     s2 = s1 + TD(days=int(rng.integers(0, 10)))
-    p1 = pl.add("agri_policy", policy(pl, fm, a, subject, s1, SEASON19[2], area=fm.area,
-                                      parcels=fm.parcels), sid)
+    p1 = pl.add(
+        "agri_policy",
+        policy(pl, fm, a, subject, s1, SEASON19[2], area=fm.area, parcels=fm.parcels),
+        sid,
+    )
     take = fm.parcels[:1]
     area2 = round(other.area + fm.areas[0], 1)
     b2 = insurer(pl, fm.region, other_than=a) if i % 2 else a
-    p2 = pl.add("agri_policy", policy(pl, other, b2, subject, s2, SEASON19[2], area=area2,
-                                      parcels=other.parcels + take), sid)
-    pl.finish(sid, f"地块{take[0]}同时在{fm.person.name}({a})和{other.person.name}({b2})的保单中",
-              f"parcel {take[0]} in two live policies: {p1['policy_no']} ({a}) and "
-              f"{p2['policy_no']} ({b2}) of two different farmers, periods overlap")
+    p2 = pl.add(
+        "agri_policy",
+        policy(pl, other, b2, subject, s2, SEASON19[2], area=area2, parcels=other.parcels + take),
+        sid,
+    )
+    pl.finish(
+        sid,
+        f"地块{take[0]}同时在{fm.person.name}({a})和{other.person.name}({b2})的保单中",
+        f"parcel {take[0]} in two live policies: {p1['policy_no']} ({a}) and "
+        f"{p2['policy_no']} ({b2}) of two different farmers, periods overlap",
+    )
     return sid
-
-
-def _year(start: dt.date) -> dt.date:
-    return D(start.year + 1, start.month, min(start.day, 28)) - TD(days=1)
 
 
 def fictitious(pl: Planter, i: int, ring: dict | None) -> str:
@@ -268,14 +140,22 @@ def fictitious(pl: Planter, i: int, ring: dict | None) -> str:
         heads = int(round(fm.heads * ratio))
         s = pl.when(D(2018, 8, 1), D(2019, 5, 31))
         sp = ref.AGRI[fm.subject][3]
-        tags = tags_for(pl, sp, fm.region, heads) if fm.subject in ("能繁母猪", "肉牛", "奶牛") else []
-        p1 = pl.add("agri_policy", policy(pl, fm, co, fm.subject, s, _year(s), heads=heads,
-                                          tags=tags), sid)
-        pl.finish(sid, f"{fm.person.name}存栏{fm.heads}头，承保{heads}头",
-                  f"insured heads {heads} vs registered herd {fm.heads} "
-                  f"(ratio {heads / fm.heads:.2f} > 1.05), policy {p1['policy_no']}")
+        tags = (
+            tags_for(pl, sp, fm.region, heads) if fm.subject in ("能繁母猪", "肉牛", "奶牛") else []
+        )
+        p1 = pl.add(
+            "agri_policy",
+            policy(pl, fm, co, fm.subject, s, year_end(s), heads=heads, tags=tags),
+            sid,
+        )
+        pl.finish(
+            sid,
+            f"{fm.person.name}存栏{fm.heads}头，承保{heads}头",
+            f"insured heads {heads} vs registered herd {fm.heads} "
+            f"(ratio {heads / fm.heads:.2f} > 1.05), policy {p1['policy_no']}",
+        )
         return sid
-    county, vcode = _ring_village(pl, ring, with_event=False)
+    county, vcode = ring_village(pl, ring, with_event=False)
     if variant == 0:
         fm = farm(pl, county=county, village_code=vcode)
         if not fm.parcels:
@@ -285,11 +165,17 @@ def fictitious(pl: Planter, i: int, ring: dict | None) -> str:
         area = round(fm.area * ratio, 1)
         s = pl.when(SEASON19[0], SEASON19[1])
         subject = fm.subject if ref.AGRI[fm.subject][0] == "种植险" else "玉米"
-        p1 = pl.add("agri_policy", policy(pl, fm, co, subject, s, SEASON19[2], area=area,
-                                          parcels=fm.parcels), sid)
-        pl.finish(sid, f"{fm.person.name}确权面积{fm.area}亩，承保{area}亩",
-                  f"insured area {area} mu vs registered {fm.area} mu "
-                  f"(ratio {area / fm.area:.2f} > 1.05), policy {p1['policy_no']}")
+        p1 = pl.add(
+            "agri_policy",
+            policy(pl, fm, co, subject, s, SEASON19[2], area=area, parcels=fm.parcels),
+            sid,
+        )
+        pl.finish(
+            sid,
+            f"{fm.person.name}确权面积{fm.area}亩，承保{area}亩",
+            f"insured area {area} mu vs registered {fm.area} mu "
+            f"(ratio {area / fm.area:.2f} > 1.05), policy {p1['policy_no']}",
+        )
         return sid
     # variant 2: ghost farmers sharing the assistant's phone (虚构农户)
     anchor = farm(pl, county=county, village_code=vcode)
@@ -304,12 +190,29 @@ def fictitious(pl: Planter, i: int, ring: dict | None) -> str:
         area = round(float(rng.uniform(15, 45)), 1)
         total += area
         parcels = [f"{village['code']}{int(rng.integers(1, 10)):03d}{9000 + j * 7 + i:04d}"]
-        pl.add("agri_policy", policy(pl, None, co, "玉米", s, SEASON19[2], person=ghost,
-                                     village=village, area=area, parcels=parcels,
-                                     phone=assistant.phone), sid)
-    pl.finish(sid, f"{village['name']}{k}户虚构农户(不在确权名册)，联系电话均为协保员{assistant.name}的手机",
-              f"{k} insured farmers not on the land roster in village {village['code']}, all "
-              f"sharing one phone (the assistant's); {total:.1f} mu on unregistered parcels")
+        pl.add(
+            "agri_policy",
+            policy(
+                pl,
+                None,
+                co,
+                "玉米",
+                s,
+                SEASON19[2],
+                person=ghost,
+                village=village,
+                area=area,
+                parcels=parcels,
+                phone=assistant.phone,
+            ),
+            sid,
+        )
+    pl.finish(
+        sid,
+        f"{village['name']}{k}户虚构农户(不在确权名册)，联系电话均为协保员{assistant.name}的手机",
+        f"{k} insured farmers not on the land roster in village {village['code']}, all "
+        f"sharing one phone (the assistant's); {total:.1f} mu on unregistered parcels",
+    )
     return sid
 
 
@@ -326,25 +229,37 @@ def false_claim(pl: Planter, i: int, ring: dict | None) -> str:
         heads = max(4, min(fm.heads, 20))
         tags = tags_for(pl, ref.AGRI[subject][3], fm.region, heads)
         s1 = pl.when(D(2018, 7, 1), D(2018, 8, 31))
-        p1 = pl.add("agri_policy", policy(pl, fm, a, subject, s1, _year(s1), heads=heads,
-                                          tags=tags), sid)
+        p1 = pl.add(
+            "agri_policy", policy(pl, fm, a, subject, s1, year_end(s1), heads=heads, tags=tags), sid
+        )
         dead = tags[:2]
         per = ref.AGRI[subject][1]
         l1 = s1 + TD(days=int(rng.integers(40, 90)))
-        pl.add("agri_claim", claim(pl, p1, fm.person, l1, "疫病", paid=2 * per * 0.9,
-                                   loss_heads=2, tags=dead), sid)
+        pl.add(
+            "agri_claim",
+            claim(pl, p1, fm.person, l1, "疫病", paid=2 * per * 0.9, loss_heads=2, tags=dead),
+            sid,
+        )
         if b != a:
             s2 = l1 + TD(days=int(rng.integers(30, 80)))
-            p2 = pl.add("agri_policy", policy(pl, fm, b, subject, s2, _year(s2), heads=heads,
-                                              tags=tags), sid)
+            p2 = pl.add(
+                "agri_policy",
+                policy(pl, fm, b, subject, s2, year_end(s2), heads=heads, tags=tags),
+                sid,
+            )
         else:
             p2 = p1
         l2 = min(l1 + TD(days=int(rng.integers(110, 180))), D(2019, 5, 20))
-        pl.add("agri_claim", claim(pl, p2, fm.person, l2, "疫病", paid=2 * per * 0.9,
-                                   loss_heads=2, tags=dead), sid)
-        pl.finish(sid, f"{fm.person.name}的耳标{dead[0]}等2头死亡牲畜先后在{a}、{b}两次理赔",
-                  f"ear tags {dead[0]};{dead[1]} claimed dead twice ({d(l1)} at {a}, {d(l2)} at "
-                  f"{b})")
+        pl.add(
+            "agri_claim",
+            claim(pl, p2, fm.person, l2, "疫病", paid=2 * per * 0.9, loss_heads=2, tags=dead),
+            sid,
+        )
+        pl.finish(
+            sid,
+            f"{fm.person.name}的耳标{dead[0]}等2头死亡牲畜先后在{a}、{b}两次理赔",
+            f"ear tags {dead[0]};{dead[1]} claimed dead twice ({d(l1)} at {a}, {d(l2)} at {b})",
+        )
         return sid
     if variant == 1:
         fm = farm(pl, stock=True)
@@ -353,26 +268,45 @@ def false_claim(pl: Planter, i: int, ring: dict | None) -> str:
         village = fm.village
         total = 0
         for j in range(k):
-            f2 = fm if j == 0 else farm(pl, stock=True, county=fm.region,
-                                        village_code=village["code"])
+            f2 = (
+                fm
+                if j == 0
+                else farm(pl, stock=True, county=fm.region, village_code=village["code"])
+            )
             subject = f2.subject if f2.subject in ("能繁母猪", "肉牛", "奶牛") else "肉牛"
             heads = max(4, min(f2.heads, 25))
             tags = tags_for(pl, ref.AGRI[subject][3], f2.region, heads)
             s = pl.when(D(2018, 7, 1), D(2018, 12, 31))
-            pol = pl.add("agri_policy", policy(pl, f2, co, subject, s, _year(s), heads=heads,
-                                               tags=tags), sid)
+            pol = pl.add(
+                "agri_policy",
+                policy(pl, f2, co, subject, s, year_end(s), heads=heads, tags=tags),
+                sid,
+            )
             n_dead = int(rng.integers(2, 5))
             total += n_dead
             loss = s + TD(days=int(rng.integers(40, 150)))
-            pl.add("agri_claim", claim(pl, pol, f2.person, loss, "疫病",
-                                       paid=n_dead * ref.AGRI[subject][1] * 0.85,
-                                       loss_heads=n_dead, tags=tags[:n_dead], disposal=False),
-                   sid)
-        pl.finish(sid, f"{k}起牲畜死亡理赔({total}头)均无无害化处理单号",
-                  f"{k} dead-animal claims ({total} head) at {co} without a safe-disposal "
-                  f"record number")
+            pl.add(
+                "agri_claim",
+                claim(
+                    pl,
+                    pol,
+                    f2.person,
+                    loss,
+                    "疫病",
+                    paid=n_dead * ref.AGRI[subject][1] * 0.85,
+                    loss_heads=n_dead,
+                    tags=tags[:n_dead],
+                    disposal=False,
+                ),
+                sid,
+            )
+        pl.finish(
+            sid,
+            f"{k}起牲畜死亡理赔({total}头)均无无害化处理单号",
+            f"{k} dead-animal claims ({total} head) at {co} without a safe-disposal record number",
+        )
         return sid
-    county, vcode = _ring_village(pl, ring, with_event=False)
+    county, vcode = ring_village(pl, ring, with_event=False)
     anchor = farm(pl, county=county, village_code=vcode)
     co = insurer(pl, anchor.region)
     k = 5 + int(rng.integers(0, 4))
@@ -380,19 +314,49 @@ def false_claim(pl: Planter, i: int, ring: dict | None) -> str:
     s = pl.when(SEASON18[0], SEASON18[1])
     loss = s + TD(days=int(rng.integers(40, 70)))
     for j in range(k):
-        f2 = anchor if j == 0 else farm(pl, county=anchor.region,
-                                        village_code=anchor.village["code"])
+        f2 = (
+            anchor
+            if j == 0
+            else farm(pl, county=anchor.region, village_code=anchor.village["code"])
+        )
         if not f2.parcels:
             continue
         subject = f2.subject if ref.AGRI[f2.subject][0] == "种植险" else "玉米"
-        pol = pl.add("agri_policy", policy(pl, f2, co, subject, s, SEASON18[2], area=f2.area,
-                                           parcels=f2.parcels, village=anchor.village), sid)
+        pol = pl.add(
+            "agri_policy",
+            policy(
+                pl,
+                f2,
+                co,
+                subject,
+                s,
+                SEASON18[2],
+                area=f2.area,
+                parcels=f2.parcels,
+                village=anchor.village,
+            ),
+            sid,
+        )
         la = round(f2.area * float(rng.uniform(0.6, 1.0)), 1)
-        pl.add("agri_claim", claim(pl, pol, f2.person, loss + TD(days=int(rng.integers(0, 3))),
-                                   "旱灾", paid=la * per_mu, loss_area=la), sid)
-    pl.finish(sid, f"{anchor.village['name']}{k}户旱灾赔款均为每亩{per_mu:.0f}元，县内无灾害记录",
-              f"{k} crop claims in village {anchor.village['code']} all paid {per_mu:.2f} per "
-              f"mu (CV 0); no disaster event in county {anchor.region}")
+        pl.add(
+            "agri_claim",
+            claim(
+                pl,
+                pol,
+                f2.person,
+                loss + TD(days=int(rng.integers(0, 3))),
+                "旱灾",
+                paid=la * per_mu,
+                loss_area=la,
+            ),
+            sid,
+        )
+    pl.finish(
+        sid,
+        f"{anchor.village['name']}{k}户旱灾赔款均为每亩{per_mu:.0f}元，县内无灾害记录",
+        f"{k} crop claims in village {anchor.village['code']} all paid {per_mu:.2f} per "
+        f"mu (CV 0); no disaster event in county {anchor.region}",
+    )
     return sid
 
 
@@ -401,7 +365,7 @@ def after_loss(pl: Planter, i: int, ring: dict | None) -> str:
     rng = pl.rng
     variant = i % 3
     sid = pl.begin("agri_after_loss", "agri", ring=ring and ring["id"])
-    county, vcode = _ring_village(pl, ring, with_event=variant == 2)
+    county, vcode = ring_village(pl, ring, with_event=variant == 2)
     ev = event_of(pl, county) if variant == 2 else None
     if variant == 2 and ev is None:
         cs = counties(pl, True)
@@ -412,8 +376,11 @@ def after_loss(pl: Planter, i: int, ring: dict | None) -> str:
     k = 2 + int(rng.integers(0, 3))
     gaps = []
     for j in range(k):
-        f2 = anchor if j == 0 else farm(pl, county=anchor.region,
-                                        village_code=anchor.village["code"])
+        f2 = (
+            anchor
+            if j == 0
+            else farm(pl, county=anchor.region, village_code=anchor.village["code"])
+        )
         if not f2.parcels:
             continue
         subject = f2.subject if ref.AGRI[f2.subject][0] == "种植险" else "玉米"
@@ -427,23 +394,43 @@ def after_loss(pl: Planter, i: int, ring: dict | None) -> str:
             off = -int(rng.integers(2, 12)) if variant == 0 else int(rng.integers(2, 13))
             loss = start + TD(days=off)
             cause = str(rng.choice(["冰雹", "风灾", "洪涝"]))
-        pol = pl.add("agri_policy", policy(pl, f2, co, subject, start, SEASON18[2], area=f2.area,
-                                           parcels=f2.parcels, village=anchor.village), sid)
+        pol = pl.add(
+            "agri_policy",
+            policy(
+                pl,
+                f2,
+                co,
+                subject,
+                start,
+                SEASON18[2],
+                area=f2.area,
+                parcels=f2.parcels,
+                village=anchor.village,
+            ),
+            sid,
+        )
         la = round(f2.area * float(rng.uniform(0.5, 1.0)), 1)
         per_mu = ref.AGRI[subject][1] * float(rng.uniform(0.3, 0.7))
-        pl.add("agri_claim", claim(pl, pol, f2.person, loss, cause, paid=la * per_mu,
-                                   loss_area=la), sid)
+        pl.add(
+            "agri_claim",
+            claim(pl, pol, f2.person, loss, cause, paid=la * per_mu, loss_area=la),
+            sid,
+        )
         gaps.append((loss - start).days)
     if variant == 0:
-        sig = (f"{len(gaps)} claims with loss date {-max(gaps)}..{-min(gaps)} days before the "
-               f"policy start")
+        sig = (
+            f"{len(gaps)} claims with loss date {-max(gaps)}..{-min(gaps)} days before the "
+            f"policy start"
+        )
         desc = "出险日期早于起保日期"
     elif variant == 1:
         sig = f"{len(gaps)} claims with loss {min(gaps)}..{max(gaps)} days after start (<= 15)"
         desc = "起保后15天内出险"
     else:
-        sig = (f"county {county} {ev['event_type']} event began {d(to_date(ev['start']))}, "
-               f"before the {len(gaps)} policies started; losses during the event")
+        sig = (
+            f"county {county} {ev['event_type']} event began {d(to_date(ev['start']))}, "
+            f"before the {len(gaps)} policies started; losses during the event"
+        )
         desc = f"灾害({ev['event_type']})发生后才投保"
     pl.finish(sid, f"{anchor.village['name']}{len(gaps)}户{desc}", sig)
     return sid
@@ -453,7 +440,7 @@ def shared_account(pl: Planter, i: int, ring: dict | None) -> str:
     """G5: one account receiving several farmers' payouts (同一账户接收多人赔款)."""
     rng = pl.rng
     sid = pl.begin("agri_shared_account", "agri", ring=ring and ring["id"])
-    county, vcode = _ring_village(pl, ring, with_event=True)
+    county, vcode = ring_village(pl, ring, with_event=True)
     anchor = farm(pl, county=county, village_code=vcode)
     ev = event_of(pl, anchor.region)
     village = anchor.village
@@ -471,21 +458,46 @@ def shared_account(pl: Planter, i: int, ring: dict | None) -> str:
         co = a if j % 2 == 0 else b
         subject = f2.subject if ref.AGRI[f2.subject][0] == "种植险" else "玉米"
         start = pl.when(SEASON18[0], SEASON18[1])
-        pol = pl.add("agri_policy", policy(pl, f2, co, subject, start, SEASON18[2], area=f2.area,
-                                           parcels=f2.parcels, village=village), sid)
+        pol = pl.add(
+            "agri_policy",
+            policy(
+                pl,
+                f2,
+                co,
+                subject,
+                start,
+                SEASON18[2],
+                area=f2.area,
+                parcels=f2.parcels,
+                village=village,
+            ),
+            sid,
+        )
         if ev is not None and to_date(ev["start"]) > start + TD(days=15):
-            cl = _crop_claim(pl, pol, f2, ev, payee=payee, payee_rel=rel)
+            cl = crop_claim(pl, pol, f2, ev, payee=payee, payee_rel=rel)
         else:
             loss = start + TD(days=int(rng.integers(30, 60)))
             la = round(f2.area * 0.6, 1)
-            cl = claim(pl, pol, f2.person, loss, "风灾", paid=la * float(rng.uniform(80, 200)),
-                       loss_area=la, payee=payee, payee_rel=rel)
+            cl = claim(
+                pl,
+                pol,
+                f2.person,
+                loss,
+                "风灾",
+                paid=la * float(rng.uniform(80, 200)),
+                loss_area=la,
+                payee=payee,
+                payee_rel=rel,
+            )
         pl.add("agri_claim", cl, sid)
         n += 1
     cos = sorted({a, b})
-    pl.finish(sid, f"{rel}{payee.name}的个人账户接收{n}户农户赔款",
-              f"account of {rel} {payee.name} received payouts for {n} distinct farmers at "
-              f"{len(cos)} compan{'ies' if len(cos) > 1 else 'y'} ({';'.join(cos)}); payee name "
-              f"differs from the farmers")
+    pl.finish(
+        sid,
+        f"{rel}{payee.name}的个人账户接收{n}户农户赔款",
+        f"account of {rel} {payee.name} received payouts for {n} distinct farmers at "
+        f"{len(cos)} compan{'ies' if len(cos) > 1 else 'y'} ({';'.join(cos)}); payee name "
+        f"differs from the farmers",
+    )
     pl.w.cache.setdefault("shared_accounts", []).append((sid, payee, rel))
     return sid

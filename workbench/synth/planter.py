@@ -57,8 +57,11 @@ class Person:
     male: bool
 
     def age_on(self, when: dt.date) -> int:
-        return when.year - self.birth.year - ((when.month, when.day) < (self.birth.month,
-                                                                         self.birth.day))
+        return (
+            when.year
+            - self.birth.year
+            - ((when.month, when.day) < (self.birth.month, self.birth.day))
+        )
 
 
 @dataclass
@@ -93,10 +96,17 @@ class Planter:
         n = len(self.w.persons)
         out = {}
         for line, sources in (
-                ("ah", (("ah_pol", ("person", "holder")), ("ah_claims_internal", ("person",)),
-                        ("ah_hist_internal", ("person",)))),
-                ("auto", (("auto_veh", ("owner",)),)),
-                ("agri", (("agri_farmers", ("person",)),))):
+            (
+                "ah",
+                (
+                    ("ah_pol", ("person", "holder")),
+                    ("ah_claims_internal", ("person",)),
+                    ("ah_hist_internal", ("person",)),
+                ),
+            ),
+            ("auto", (("auto_veh", ("owner",)),)),
+            ("agri", (("agri_farmers", ("person",)),)),
+        ):
             busy = np.zeros(n, bool)
             for key, cols in sources:
                 df = c.get(key)
@@ -120,13 +130,30 @@ class Planter:
 
         def at(col):
             return p[col].iat[i]
-        return Person(i, str(at("id")), str(at("name")), str(at("phone")), str(at("card")),
-                      str(at("bank")), str(at("region")), to_date(at("birth")),
-                      float(at("income")), str(at("occupation")), bool(at("male")))
 
-    def pick(self, age: tuple[int, int] = (25, 60), region: str | None = None,
-             fresh: bool | str = True, farmer: bool | None = None, k: int = 1,
-             low_income: bool = False) -> list[Person]:
+        return Person(
+            i,
+            str(at("id")),
+            str(at("name")),
+            str(at("phone")),
+            str(at("card")),
+            str(at("bank")),
+            str(at("region")),
+            to_date(at("birth")),
+            float(at("income")),
+            str(at("occupation")),
+            bool(at("male")),
+        )
+
+    def pick(
+        self,
+        age: tuple[int, int] = (25, 60),
+        region: str | None = None,
+        fresh: bool | str = True,
+        farmer: bool | None = None,
+        k: int = 1,
+        low_income: bool = False,
+    ) -> list[Person]:
         """``k`` distinct adults not used by another scenario.
 
         ``fresh`` prefers persons with no background record (``True``: in any line;
@@ -136,17 +163,21 @@ class Planter:
         pools = self.w.cache.setdefault("_pick_pools", {})
         p = self.w.persons
         if "all" not in pools:
-            cols = {"age": p["age"].to_numpy(), "phone": p["phone"].to_numpy() != "",
-                    "card": p["card"].to_numpy() != "",
-                    "region": p["region"].to_numpy().astype(str),
-                    "farmer": p["farmer"].to_numpy(), "income": p["income"].to_numpy()}
+            cols = {
+                "age": p["age"].to_numpy(),
+                "phone": p["phone"].to_numpy() != "",
+                "card": p["card"].to_numpy() != "",
+                "region": p["region"].to_numpy().astype(str),
+                "farmer": p["farmer"].to_numpy(),
+                "income": p["income"].to_numpy(),
+            }
             pools["all"] = (np.arange(len(p)), cols)
         key = {True: "all"}.get(fresh, fresh) if fresh else None
         if key and f"fresh:{key}" not in pools:
             idx0, cols = pools["all"]
             fresh_idx = np.flatnonzero(~self._busy[key] & cols["phone"])
             pools[f"fresh:{key}"] = (fresh_idx, {c: v[fresh_idx] for c, v in cols.items()})
-        for pool in ((f"fresh:{key}", "all") if key else ("all",)):
+        for pool in (f"fresh:{key}", "all") if key else ("all",):
             idx, c = pools[pool]
             ok = (c["age"] >= age[0]) & (c["age"] <= age[1]) & c["phone"]
             if age[0] >= 18:
@@ -187,8 +218,7 @@ class Planter:
         """Someone outside the population (a ghost farmer, a broker from elsewhere)."""
         rng = self.rng
         male = bool(rng.random() < 0.6) if male is None else male
-        birth = np.datetime64(AS_OF) - np.timedelta64(int(age * 365.25 + rng.integers(0, 300)),
-                                                      "D")
+        birth = np.datetime64(AS_OF) - np.timedelta64(int(age * 365.25 + rng.integers(0, 300)), "D")
         seq = int(rng.integers(0, 500)) * 2 + int(male)
         pid = str(ids.make_ids(np.array([int(region)]), np.array([birth]), np.array([seq]))[0])
         while pid in self._id_set():
@@ -196,16 +226,32 @@ class Planter:
             pid = str(ids.make_ids(np.array([int(region)]), np.array([birth]), np.array([seq]))[0])
         name = str(person_names(rng, np.array([male]))[0])
         card = str(ids.make_cards(np.array([621799]), rng.integers(0, 10**12, 1))[0])
-        return Person(-1, pid, name, str(mobiles(rng, 1)[0]), card, "中国邮政储蓄银行", region,
-                      to_date(birth), 0.0, "农民", male)
+        return Person(
+            -1,
+            pid,
+            name,
+            str(mobiles(rng, 1)[0]),
+            card,
+            "中国邮政储蓄银行",
+            region,
+            to_date(birth),
+            0.0,
+            "农民",
+            male,
+        )
 
     def _id_set(self) -> set:
         if "_ids" not in self.w.cache:
             self.w.cache["_ids"] = set(self.w.persons["id"].tolist())
         return self.w.cache["_ids"]
 
-    def vehicle(self, owner: Person, use: str = "家庭自用", model: int | None = None,
-                years_old: float | None = None) -> dict:
+    def vehicle(
+        self,
+        owner: Person,
+        use: str = "家庭自用",
+        model: int | None = None,
+        years_old: float | None = None,
+    ) -> dict:
         """A new vehicle (车辆) with a valid VIN and a plate of the owner's city."""
         rng = self.rng
         if model is None:
@@ -214,15 +260,27 @@ class Planter:
         years_old = float(rng.uniform(1, 8)) if years_old is None else years_old
         registered = D(2019, 6, 30) - TD(days=int(years_old * 365))
         year_char = ref.VIN_YEARS.get(registered.year, "K")
-        vis = year_char + str(ids.random_chars(rng, "ABCDEFGHJKLMNPRSTUVWXYZ", 1, 1)[0]) + \
-            f"{int(rng.integers(0, 10**6)):06d}"
-        vin = str(ids.make_vins(np.array([wmi]), ids.random_chars(rng, ids.VIN_ALPHABET, 1, 5),
-                                np.array([vis]))[0])
+        vis = (
+            year_char
+            + str(ids.random_chars(rng, "ABCDEFGHJKLMNPRSTUVWXYZ", 1, 1)[0])
+            + f"{int(rng.integers(0, 10**6)):06d}"
+        )
+        vin = str(
+            ids.make_vins(
+                np.array([wmi]), ids.random_chars(rng, ids.VIN_ALPHABET, 1, 5), np.array([vis])
+            )[0]
+        )
         c4 = owner.region[:4] if owner.region[:4] in ref.CITIES else "2201"
         plate = str(make_plates(rng, np.array([c4]), np.array([ne]))[0])
-        return {"vin": vin, "plate": plate, "make": make, "use": use,
-                "price": float(round(lo + rng.random() * (hi - lo), -2)),
-                "registered": registered, "owner": owner}
+        return {
+            "vin": vin,
+            "plate": plate,
+            "make": make,
+            "use": use,
+            "price": float(round(lo + rng.random() * (hi - lo), -2)),
+            "registered": registered,
+            "owner": owner,
+        }
 
     # --- bookkeeping ----------------------------------------------------------------
 
@@ -230,19 +288,33 @@ class Planter:
         self._ring += 1
         return f"R{self._ring:02d}"
 
-    def begin(self, fraud_kind: str, line: str, period: str = "campaign",
-              ring: str | None = None) -> str:
+    def begin(
+        self, fraud_kind: str, line: str, period: str = "campaign", ring: str | None = None
+    ) -> str:
         sid = f"S{len(self.truth.scenarios) + 1:04d}"
-        sc = {"scenario_id": sid, "fraud_kind": fraud_kind, "line": line, "period": period,
-              "ring_id": ring or "", "companies": "", "description_zh": "", "signature": ""}
+        sc = {
+            "scenario_id": sid,
+            "fraud_kind": fraud_kind,
+            "line": line,
+            "period": period,
+            "ring_id": ring or "",
+            "companies": "",
+            "description_zh": "",
+            "signature": "",
+        }
         self.truth.scenarios.append(sc)
         self._open[sid] = sc
         return sid
 
     def finish(self, sid: str, description_zh: str, signature: str) -> None:
         sc = self._open.pop(sid)
-        cos = sorted({r["company_code"] for r in self.truth.records
-                      if r["scenario_id"] == sid and r["company_code"]})
+        cos = sorted(
+            {
+                r["company_code"]
+                for r in self.truth.records
+                if r["scenario_id"] == sid and r["company_code"]
+            }
+        )
         sc.update(companies=";".join(cos), description_zh=description_zh, signature=signature)
 
     def add(self, kind: str, row: dict, sid: str | None = None, role: str | None = None) -> dict:
@@ -254,19 +326,33 @@ class Planter:
 
     def book(self, sid: str, kind: str, row: dict, role: str) -> None:
         rec = row_record_no(kind, row)
-        self.truth.records.append({"scenario_id": sid, "company_code": row.get("company_code", ""),
-                                   "kind": kind, "record_no": rec, "role": role})
+        self.truth.records.append(
+            {
+                "scenario_id": sid,
+                "company_code": row.get("company_code", ""),
+                "kind": kind,
+                "record_no": rec,
+                "role": role,
+            }
+        )
 
     def negative(self, imitates: str, description_zh: str, items: list[tuple[str, dict]]) -> str:
         """Book a hard negative: records that look like fraud to a naive rule but are not."""
         nid = f"N{len(self.truth.negative_meta) + 1:03d}"
-        self.truth.negative_meta.append({"negative_id": nid, "imitates": imitates,
-                                         "description_zh": description_zh})
+        self.truth.negative_meta.append(
+            {"negative_id": nid, "imitates": imitates, "description_zh": description_zh}
+        )
         for kind, row in items:
-            self.truth.negatives.append({
-                "negative_id": nid, "imitates": imitates, "description_zh": description_zh,
-                "company_code": row.get("company_code", ""), "kind": kind,
-                "record_no": row_record_no(kind, row)})
+            self.truth.negatives.append(
+                {
+                    "negative_id": nid,
+                    "imitates": imitates,
+                    "description_zh": description_zh,
+                    "company_code": row.get("company_code", ""),
+                    "kind": kind,
+                    "record_no": row_record_no(kind, row),
+                }
+            )
         return nid
 
     # --- numbers -----------------------------------------------------------------------
@@ -295,10 +381,14 @@ class Planter:
     def receipt_ids(self, hospital: pd.Series, when: dt.date, inpatient: bool) -> tuple[str, str]:
         yy = f"{when.year % 100:02d}"
         if hospital["private"]:
-            return (f"1220{yy}{int(hospital['region']) % 1000000:06d}",
-                    str(self.w.numbers.seq("receipt-tax", 1, 8)[0]))
-        return (("220601" if inpatient else "220602") + yy,
-                "0" + str(self.w.numbers.seq("receipt-e", 1, 9)[0]))
+            return (
+                f"1220{yy}{int(hospital['region']) % 1000000:06d}",
+                str(self.w.numbers.seq("receipt-tax", 1, 8)[0]),
+            )
+        return (
+            ("220601" if inpatient else "220602") + yy,
+            "0" + str(self.w.numbers.seq("receipt-e", 1, 9)[0]),
+        )
 
     def when(self, lo: dt.date, hi: dt.date) -> dt.date:
         return lo + TD(days=int(self.rng.integers(0, (hi - lo).days + 1)))
@@ -316,8 +406,18 @@ def row_record_no(kind: str, row: dict) -> str:
 
 
 def _default_role(kind: str) -> str:
-    return {"ah_policy": "policy", "auto_policy": "policy", "agri_policy": "policy",
-            "ah_claim": "claim", "ah_claim_hist": "claim", "auto_claim": "claim",
-            "agri_claim": "claim", "medical_receipt": "receipt", "medical_receipt_hist": "receipt",
-            "platform_clue_auto": "platform_clue", "platform_clue_agri": "platform_clue",
-            "att5_clue": "att5", "att6_person": "att6"}.get(kind, kind)
+    return {
+        "ah_policy": "policy",
+        "auto_policy": "policy",
+        "agri_policy": "policy",
+        "ah_claim": "claim",
+        "ah_claim_hist": "claim",
+        "auto_claim": "claim",
+        "agri_claim": "claim",
+        "medical_receipt": "receipt",
+        "medical_receipt_hist": "receipt",
+        "platform_clue_auto": "platform_clue",
+        "platform_clue_agri": "platform_clue",
+        "att5_clue": "att5",
+        "att6_person": "att6",
+    }.get(kind, kind)

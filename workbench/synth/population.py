@@ -70,8 +70,9 @@ class Numbers:
         self._offset: dict[tuple[str, str], int] = {}
         self._co = {c.code: c for c in companies}
 
-    def take(self, company: str, tag: str, years: np.ndarray | int, n: int | None = None,
-             digits: int = 8) -> np.ndarray:
+    def take(
+        self, company: str, tag: str, years: np.ndarray | int, n: int | None = None, digits: int = 8
+    ) -> np.ndarray:
         years = np.atleast_1d(np.asarray(years))
         n = len(years) if n is None else n
         years = np.broadcast_to(years, (n,)).astype(str)
@@ -161,8 +162,9 @@ def _first_duplicates(keys: np.ndarray) -> np.ndarray:
     return order[dup_sorted]
 
 
-def _unique_ids(rng: np.random.Generator, region: np.ndarray, birth: np.ndarray,
-                male: np.ndarray) -> np.ndarray:
+def _unique_ids(
+    rng: np.random.Generator, region: np.ndarray, birth: np.ndarray, male: np.ndarray
+) -> np.ndarray:
     """Valid IDs, unique: a clash (same region, birth date, sequence) gets a new sequence."""
     base = ids.make_ids(region.astype(np.int64), birth, np.zeros(len(region), np.int64))
     prefix = base.astype("U14").astype(np.int64)  # region + birth date
@@ -194,8 +196,11 @@ def build_persons(rng: np.random.Generator, n: int) -> pd.DataFrame:
     region_w = _region_weights()
     h_region = _REGION_CODES[rng.choice(len(_REGION_CODES), n_house, p=region_w)]
     other = rng.random(n_house) < 0.012  # households registered in another province
-    h_region = np.where(other, np.array(list(ref.OTHER_REGIONS))[
-        rng.integers(0, len(ref.OTHER_REGIONS), n_house)], h_region)
+    h_region = np.where(
+        other,
+        np.array(list(ref.OTHER_REGIONS))[rng.integers(0, len(ref.OTHER_REGIONS), n_house)],
+        h_region,
+    )
     h_surname = random_surnames(rng, n_house)
     age1 = np.clip(rng.normal(45, 13, n_house), 20, 80)
     b1 = AS_OF - (age1 * 365.25).astype(np.int64) * DAY
@@ -214,8 +219,11 @@ def build_persons(rng: np.random.Generator, n: int) -> pd.DataFrame:
         slots.append((hh[hc][born], 2, bc[born], rng.random(born.sum()) < 0.52))
     he = rng.random(n_house) < 0.12
     be = b1[he] - (rng.uniform(22, 34, he.sum()) * 365.25).astype(np.int64) * DAY
-    be = np.where(be < AS_OF - 95 * 365 * DAY,
-                  AS_OF - (rng.uniform(85, 95, he.sum()) * 365.25).astype(np.int64) * DAY, be)
+    be = np.where(
+        be < AS_OF - 95 * 365 * DAY,
+        AS_OF - (rng.uniform(85, 95, he.sum()) * 365.25).astype(np.int64) * DAY,
+        be,
+    )
     slots.append((hh[he], 3, be, rng.random(he.sum()) < 0.45))
 
     house = np.concatenate([s[0] for s in slots])
@@ -227,8 +235,11 @@ def build_persons(rng: np.random.Generator, n: int) -> pd.DataFrame:
     house, role, birth, male = house[:n], role[:n], birth[:n], male[:n]
 
     region = h_region[house]
-    surname = np.where((role == 0) | (role == 2) | ((role == 3) & (rng.random(n) < 0.5)),
-                       h_surname[house], random_surnames(rng, n))
+    surname = np.where(
+        (role == 0) | (role == 2) | ((role == 3) & (rng.random(n) < 0.5)),
+        h_surname[house],
+        random_surnames(rng, n),
+    )
     name = person_names(rng, male, surname)
     pid = _unique_ids(rng, region, birth, male.astype(np.int64))
 
@@ -243,8 +254,9 @@ def build_persons(rng: np.random.Generator, n: int) -> pd.DataFrame:
     bank_idx = rng.choice(len(ref.BANKS), n, p=np.array(ref.BANK_WEIGHTS) / sum(ref.BANK_WEIGHTS))
     bins = np.array([b[1] for b in ref.BANKS])[bank_idx]
     card = ids.make_cards(bins, rng.integers(0, 10**12, n))
-    card = _unique(rng, card, lambda k: ids.make_cards(
-        np.full(k, 622202), rng.integers(0, 10**12, k)))
+    card = _unique(
+        rng, card, lambda k: ids.make_cards(np.full(k, 622202), rng.integers(0, 10**12, k))
+    )
     bank = np.array([b[0] for b in ref.BANKS])[bank_idx]
     shared_card = (role == 1) & (rng.random(n) < 0.12)  # spouses sharing one account
     card = np.where(shared_card, card[head], card)
@@ -266,13 +278,27 @@ def build_persons(rng: np.random.Generator, n: int) -> pd.DataFrame:
     income = np.where(age < 18, 0.0, income)
     farmer = rural & (age >= 20) & (age <= 75) & (occupation == "农民")
 
-    return pd.DataFrame({
-        "id": pid, "name": name, "male": male, "birth": birth, "age": age,
-        "region": region, "city4": np.char.ljust(region.astype("U4"), 4),
-        "phone": phone, "card": card, "bank": bank, "household": house, "role": role,
-        "head": head, "occupation": occupation, "income": income, "rural": rural,
-        "farmer": farmer,
-    })
+    return pd.DataFrame(
+        {
+            "id": pid,
+            "name": name,
+            "male": male,
+            "birth": birth,
+            "age": age,
+            "region": region,
+            "city4": np.char.ljust(region.astype("U4"), 4),
+            "phone": phone,
+            "card": card,
+            "bank": bank,
+            "household": house,
+            "role": role,
+            "head": head,
+            "occupation": occupation,
+            "income": income,
+            "rural": rural,
+            "farmer": farmer,
+        }
+    )
 
 
 # --- companies and the market --------------------------------------------------------
@@ -283,8 +309,10 @@ def build_companies(rng: np.random.Generator, scale: Scale) -> list[Company]:
     if scale.name == "small":
         types = ["财产险", "人身险", "财产险"]
     else:
-        types = ["财产险"] + [str(t) for t in rng.permutation(
-            ["财产险"] * (scale.n_pc - 1) + ["人身险"] * scale.n_life)]
+        types = ["财产险"] + [
+            str(t)
+            for t in rng.permutation(["财产险"] * (scale.n_pc - 1) + ["人身险"] * scale.n_life)
+        ]
     pc_stems = list(rng.permutation(ref.PC_STEMS))
     life_stems = list(rng.permutation(ref.LIFE_STEMS))
     cities = [v[0] for v in ref.CITIES.values()]
@@ -304,8 +332,9 @@ def build_companies(rng: np.random.Generator, scale: Scale) -> list[Company]:
         city = "长春市" if rng.random() < 0.7 or i == 0 else str(rng.choice(cities[1:]))
         letters = "ABCDEFGHJKLMNPQRSTWXYZ"
         prefix = "".join(rng.choice(list(letters), 2))
-        out.append(Company(code, name, t, city, agri, 0.0, "C", prefix,
-                           numeric=bool(rng.random() < 0.3)))
+        out.append(
+            Company(code, name, t, city, agri, 0.0, "C", prefix, numeric=bool(rng.random() < 0.3))
+        )
     # Market shares: a few big companies, a long tail (头部集中).
     for t in ("财产险", "人身险"):
         group = [c for c in out if c.type == t]
@@ -330,13 +359,23 @@ def build_companies(rng: np.random.Generator, scale: Scale) -> list[Company]:
 
 #: Optional columns a company's system may not export (no rule depends on them alone).
 DROPPABLE = {
-    "ah_policy": ("policyholder_id_type", "insured_id_type", "beneficiary_id_type",
-                  "insured_occupation", "region_code"),
+    "ah_policy": (
+        "policyholder_id_type",
+        "insured_id_type",
+        "beneficiary_id_type",
+        "insured_occupation",
+        "region_code",
+    ),
     "ah_claim": ("insured_id_type", "payee_id_type", "payee_bank", "diagnosis"),
     "medical_receipt": ("settlement_no", "inpatient_no"),
     "auto_policy": ("owner_id_type", "vehicle_model", "first_registration_date", "agent_name"),
-    "auto_claim": ("driver_id_type", "injured_id_type", "payee_id_type", "accident_place",
-                   "surveyor"),
+    "auto_claim": (
+        "driver_id_type",
+        "injured_id_type",
+        "payee_id_type",
+        "accident_place",
+        "surveyor",
+    ),
     "agri_policy": ("farmer_id_type", "assistant_id_type", "village_name"),
     "agri_claim": ("farmer_id_type", "payee_id_type", "survey_date"),
 }
@@ -364,8 +403,16 @@ def build_hospitals(rng: np.random.Generator) -> pd.DataFrame:
         district = next(r for r in ref.REGIONS if r.startswith(c4))
         for j, (suffix, tertiary) in enumerate(ref.HOSPITAL_TEMPLATES):
             w = (12.0 if tertiary else 3.0) * ref.CITIES[c4][3] / 3
-            rows.append((f"H{district}{100 + j:03d}", f"{short}市{suffix}" if "州" not in cname
-                         else f"延边州{suffix}", district, 3 if tertiary else 2, w, False))
+            rows.append(
+                (
+                    f"H{district}{100 + j:03d}",
+                    f"{short}市{suffix}" if "州" not in cname else f"延边州{suffix}",
+                    district,
+                    3 if tertiary else 2,
+                    w,
+                    False,
+                )
+            )
         for j, suffix in enumerate(ref.PRIVATE_HOSPITAL_SUFFIXES[:3]):
             rows.append((f"H{district}{500 + j:03d}", f"{short}{suffix}", district, 1, 0.8, True))
     for r, (rname, rural) in ref.REGIONS.items():
@@ -391,10 +438,13 @@ def build_shops(rng: np.random.Generator, scale: Scale) -> pd.DataFrame:
             word = ref.SHOP_WORDS[j % len(ref.SHOP_WORDS)]
             suffix = ref.SHOP_SUFFIXES[(j // len(ref.SHOP_WORDS) + j) % len(ref.SHOP_SUFFIXES)]
             num = "" if j < len(ref.SHOP_WORDS) else str(j // len(ref.SHOP_WORDS) + 1)
-            name = f"{short}市{word}{num}{suffix}" if "州" not in cname else f"延吉{word}{num}{suffix}"
+            name = (
+                f"{short}市{word}{num}{suffix}" if "州" not in cname else f"延吉{word}{num}{suffix}"
+            )
             org = "91" if "有限公司" in suffix else "92"
-            rows.append((ids.make_uscc(rng, region, org), name, region, c4,
-                         float(rng.lognormal(0, 0.35))))
+            rows.append(
+                (ids.make_uscc(rng, region, org), name, region, c4, float(rng.lognormal(0, 0.35)))
+            )
     return pd.DataFrame(rows, columns=["code", "name", "region", "city4", "weight"])
 
 
@@ -410,7 +460,9 @@ def build_villages(rng: np.random.Generator, persons: pd.DataFrame, scale: Scale
             town = 100 + v % n_towns
             vil = 1 + v // n_towns
             surname = random_surnames(rng, 1)[0]
-            vname = f"{surname}{ref.VILLAGE_SUFFIXES[int(rng.integers(0, len(ref.VILLAGE_SUFFIXES)))]}"
+            vname = (
+                f"{surname}{ref.VILLAGE_SUFFIXES[int(rng.integers(0, len(ref.VILLAGE_SUFFIXES)))]}"
+            )
             rows.append((f"{region}{town:03d}{vil:03d}", vname, region))
     df = pd.DataFrame(rows, columns=["code", "name", "region"]).drop_duplicates("code")
     return df.reset_index(drop=True)
@@ -430,8 +482,9 @@ def build_coops(rng: np.random.Generator, villages: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows, columns=["code", "name", "region", "account"])
 
 
-def build_staff(rng: np.random.Generator, companies: list[Company], scale: Scale
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_staff(
+    rng: np.random.Generator, companies: list[Company], scale: Scale
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agents (代理人, with staff codes) and surveyors (查勘员) of each company."""
     agents, surveyors = [], []
     for c in companies:
@@ -444,8 +497,10 @@ def build_staff(rng: np.random.Generator, companies: list[Company], scale: Scale
             n_s = max(4, int(scale.auto_claims / max(1, scale.n_pc) / 250))
             for j in range(n_s):
                 surveyors.append((c.code, f"CK{c.code[1:]}{j + 1:04d}"))
-    return (pd.DataFrame(agents, columns=["company", "code", "name"]),
-            pd.DataFrame(surveyors, columns=["company", "code"]))
+    return (
+        pd.DataFrame(agents, columns=["company", "code", "name"]),
+        pd.DataFrame(surveyors, columns=["company", "code"]),
+    )
 
 
 def build_world(scale: Scale, seed: int) -> World:
@@ -456,8 +511,18 @@ def build_world(scale: Scale, seed: int) -> World:
     agents, surveyors = build_staff(rng, companies, scale)
     firms = [f"吉林{w}{s}" for w in ref.FIRM_WORDS for s in ref.LAW_FIRM_SUFFIXES[:2]]
     assessors = [f"吉林{w}{s}" for w in ref.FIRM_WORDS[:8] for s in ref.ASSESSMENT_SUFFIXES[:1]]
-    return World(scale=scale, rng=rng, persons=persons, companies=companies,
-                 hospitals=build_hospitals(rng), shops=build_shops(rng, scale),
-                 villages=villages, coops=build_coops(rng, villages), agents=agents,
-                 surveyors=surveyors, firms=firms, assessors=assessors,
-                 numbers=Numbers(rng, companies))
+    return World(
+        scale=scale,
+        rng=rng,
+        persons=persons,
+        companies=companies,
+        hospitals=build_hospitals(rng),
+        shops=build_shops(rng, scale),
+        villages=villages,
+        coops=build_coops(rng, villages),
+        agents=agents,
+        surveyors=surveyors,
+        firms=firms,
+        assessors=assessors,
+        numbers=Numbers(rng, companies),
+    )

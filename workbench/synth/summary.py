@@ -44,14 +44,24 @@ class SynthSummary:
             lines.append(f"  {kind:<22} {KINDS[kind].zh:<28} {n:>10,}")
         lines += ["", "== 植入场景 planted scenarios (当期 campaign / 2017年及以前 pre2017) =="]
         for kind, per in self.scenarios.items():
-            zh = FRAUD_KINDS[kind].zh if kind in FRAUD_KINDS else \
-                HIGH_RISK_CATEGORIES.get(kind, kind)
-            lines.append(f"  {kind:<26} {zh:<16} campaign {per.get('campaign', 0):>4}  "
-                         f"pre2017 {per.get('pre2017', 0):>4}")
-        lines += [f"  团伙 rings: {self.rings}", "",
-                  f"困难负样本 hard negatives: {self.negatives} (records 记录 {self.negative_records})",
-                  "", "== 脏数据 dirty rows per type (expected outcome) =="]
+            zh = (
+                FRAUD_KINDS[kind].zh
+                if kind in FRAUD_KINDS
+                else HIGH_RISK_CATEGORIES.get(kind, kind)
+            )
+            lines.append(
+                f"  {kind:<26} {zh:<16} campaign {per.get('campaign', 0):>4}  "
+                f"pre2017 {per.get('pre2017', 0):>4}"
+            )
+        lines += [
+            f"  团伙 rings: {self.rings}",
+            "",
+            f"困难负样本 hard negatives: {self.negatives} (records 记录 {self.negative_records})",
+            "",
+            "== 脏数据 dirty rows per type (expected outcome) ==",
+        ]
         from .dirt import REJECTED
+
         for dirt, n in self.dirt.items():
             outcome = "rejected 拒收" if dirt in REJECTED else "normalised 自动规范"
             lines.append(f"  {dirt:<22} {n:>7,}  {outcome}")

@@ -5,6 +5,9 @@ field names in contract order: text, codes and dates as strings ('' when
 empty), amounts, numbers and integers as floats (NaN when empty).  Background
 generators fill columns as whole arrays; planted scenarios add rows as dicts.
 Only the writer turns the English names into the Chinese headers.
+
+Text columns use pandas' Arrow-backed ``str`` dtype: a province of tens of
+millions of rows then fits in memory (about a third of Python string objects).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..contract import KINDS, Kind
 
@@ -39,11 +43,18 @@ def frame(kind_name: str, n: int, columns: Mapping[str, object]) -> pd.DataFrame
                 data[f.name] = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
         else:
             if value is None:
-                data[f.name] = np.full(n, "", dtype=object)
+                data[f.name] = text_array(np.full(n, "", dtype=object))
             else:
-                arr = np.broadcast_to(np.asarray(value), (n,))
-                data[f.name] = arr.astype(str).astype(object)
+                data[f.name] = text_array(np.broadcast_to(np.asarray(value).astype(str), (n,)))
     return pd.DataFrame(data)
+
+
+def text_array(values) -> pd.api.extensions.ExtensionArray:
+    """An Arrow-backed string array (compact, vectorized string operations)."""
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "UO":
+        arr = arr.astype(str)
+    return pd.array(pa.array(arr, type=pa.string()), dtype="str")
 
 
 def rows(kind_name: str, records: Iterable[Mapping[str, object]]) -> pd.DataFrame:
@@ -61,11 +72,12 @@ def rows(kind_name: str, records: Iterable[Mapping[str, object]]) -> pd.DataFram
                 cols[f.name].append(np.nan if v is None or v == "" else float(v))
             else:
                 cols[f.name].append("" if v is None else str(v))
-    out = pd.DataFrame(cols)
-    for f in kind.fields:
-        if f.type not in NUMERIC_TYPES:
-            out[f.name] = out[f.name].astype(object)
-    return out
+    return pd.DataFrame(
+        {
+            name: (values if kind.field(name).type in NUMERIC_TYPES else text_array(values))
+            for name, values in cols.items()
+        }
+    )
 
 
 def concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
@@ -77,12 +89,18 @@ def concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 #: Record number column(s) used in the ground truth for each kind.
 RECORD_KEY = {
-    "ah_policy": ("policy_no",), "ah_claim": ("claim_no",), "ah_claim_hist": ("claim_no",),
+    "ah_policy": ("policy_no",),
+    "ah_claim": ("claim_no",),
+    "ah_claim_hist": ("claim_no",),
     "medical_receipt": ("receipt_code", "receipt_no"),
     "medical_receipt_hist": ("receipt_code", "receipt_no"),
-    "auto_policy": ("policy_no",), "auto_claim": ("claim_no",), "agri_policy": ("policy_no",),
-    "agri_claim": ("claim_no",), "platform_clue_auto": ("platform_clue_no",),
-    "platform_clue_agri": ("platform_clue_no",), "att5_clue": ("clue_no",),
+    "auto_policy": ("policy_no",),
+    "auto_claim": ("claim_no",),
+    "agri_policy": ("policy_no",),
+    "agri_claim": ("claim_no",),
+    "platform_clue_auto": ("platform_clue_no",),
+    "platform_clue_agri": ("platform_clue_no",),
+    "att5_clue": ("clue_no",),
     "att6_person": ("person_id",),
 }
 

@@ -19,26 +19,35 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..contract import KINDS
-from .tables import NUMERIC_TYPES
+from .tables import NUMERIC_TYPES, text_array
 from .xlsxfast import write_xlsx
 
 #: File-name label (文件名) and period of each kind.
 FILE_LABELS = {
-    "ah_policy": ("意健险承保", "2018-2019"), "ah_claim": ("意健险理赔", "2018-2019"),
-    "medical_receipt": ("医疗票据", "2018-2019"), "ah_claim_hist": ("意健险理赔", "2015-2017"),
-    "medical_receipt_hist": ("医疗票据", "2015-2017"), "auto_policy": ("车险承保", "2018-2019"),
-    "auto_claim": ("车险理赔", "2018-2019"), "agri_policy": ("农险承保", "2018-2019"),
-    "agri_claim": ("农险理赔", "2018-2019"), "att5_clue": ("附表5_疑似欺诈线索", "2018-2019"),
-    "att6_person": ("附表6_高风险人员", "2018-2019"), "att7_contact": ("附表7_联系人", ""),
+    "ah_policy": ("意健险承保", "2018-2019"),
+    "ah_claim": ("意健险理赔", "2018-2019"),
+    "medical_receipt": ("医疗票据", "2018-2019"),
+    "ah_claim_hist": ("意健险理赔", "2015-2017"),
+    "medical_receipt_hist": ("医疗票据", "2015-2017"),
+    "auto_policy": ("车险承保", "2018-2019"),
+    "auto_claim": ("车险理赔", "2018-2019"),
+    "agri_policy": ("农险承保", "2018-2019"),
+    "agri_claim": ("农险理赔", "2018-2019"),
+    "att5_clue": ("附表5_疑似欺诈线索", "2018-2019"),
+    "att6_person": ("附表6_高风险人员", "2018-2019"),
+    "att7_contact": ("附表7_联系人", ""),
 }
 #: Row order of each kind's file (the company's export order).
 SORT_KEYS = {
-    "ah_policy": ("start_date", "policy_no"), "ah_claim": ("close_date", "claim_no"),
+    "ah_policy": ("start_date", "policy_no"),
+    "ah_claim": ("close_date", "claim_no"),
     "ah_claim_hist": ("close_date", "claim_no"),
     "medical_receipt": ("claim_no", "receipt_code", "receipt_no"),
     "medical_receipt_hist": ("claim_no", "receipt_code", "receipt_no"),
-    "auto_policy": ("start_date", "policy_no"), "auto_claim": ("close_date", "claim_no"),
-    "agri_policy": ("start_date", "policy_no"), "agri_claim": ("close_date", "claim_no"),
+    "auto_policy": ("start_date", "policy_no"),
+    "auto_claim": ("close_date", "claim_no"),
+    "agri_policy": ("start_date", "policy_no"),
+    "agri_claim": ("close_date", "claim_no"),
 }
 UNDERWRITING = ("ah_policy", "auto_policy", "agri_policy")
 ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "gb18030": "gb18030"}
@@ -72,11 +81,10 @@ def to_strings(kind: str, df: pd.DataFrame, drop: tuple[str, ...] = ()) -> pd.Da
         if f.name in drop or f.name not in df:
             continue
         if f.type in NUMERIC_TYPES:
-            cols[f.name] = _num_str(df[f.name].to_numpy(), f.type)
+            cols[f.name] = text_array(_num_str(df[f.name].to_numpy(), f.type))
         else:
-            cols[f.name] = df[f.name].to_numpy().astype(object)
-    out = pd.DataFrame(cols)
-    return out.astype(object)
+            cols[f.name] = df[f.name].array
+    return pd.DataFrame(cols)
 
 
 def sort_rows(kind: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -108,8 +116,9 @@ def write_table(path: Path, kind: str, text: pd.DataFrame, fmt: str, fast: bool 
     else:
         enc = ENCODINGS[fmt]
         crlf = fmt == "gb18030"
-        text.rename(columns=zh).to_csv(path, index=False, encoding=enc,
-                                       lineterminator="\r\n" if crlf else "\n")
+        text.rename(columns=zh).to_csv(
+            path, index=False, encoding=enc, lineterminator="\r\n" if crlf else "\n"
+        )
 
 
 def _write_xlsx(path: Path, kind, text: pd.DataFrame, fast: bool) -> None:
@@ -119,8 +128,10 @@ def _write_xlsx(path: Path, kind, text: pd.DataFrame, fast: bool) -> None:
         vals = text[c].to_numpy()
         if f.type in NUMERIC_TYPES:
             num = pd.to_numeric(pd.Series(vals).replace("", np.nan), errors="coerce")
-            col = [None if pd.isna(x) else (int(x) if f.type == "int" else float(x))
-                   for x in num.to_numpy()]
+            col = [
+                None if pd.isna(x) else (int(x) if f.type == "int" else float(x))
+                for x in num.to_numpy()
+            ]
         elif f.type == "date":
             # Excel keeps typed-in dates as numbers (serials, 20190105); the rest as text.
             col = [None if v == "" else (int(v) if v.isdigit() else v) for v in vals]
@@ -142,4 +153,5 @@ def _write_xlsx(path: Path, kind, text: pd.DataFrame, fast: bool) -> None:
 def write_rows(path: Path, kind: str, rows: list[dict], fmt: str = "xlsx") -> None:
     """A small form (platform list, attachment) from dicts, all columns, contract order."""
     from .tables import rows as make_rows
+
     write_table(path, kind, to_strings(kind, make_rows(kind, rows)), fmt, fast=False)
