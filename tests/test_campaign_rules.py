@@ -94,9 +94,14 @@ def test_known_case_auto_links_plate_and_representative_not_hub_shops(fix):
     fix.add("auto_claim", company_code="C03", policy_no="Q2", claim_no="K3", representative_name="rep1")
     for i in range(3):  # a shop every insurer uses is a hub
         fix.add("auto_claim", company_code="C05", policy_no=f"Q9{i}", claim_no=f"K9{i}", repair_shop_name="大厂")
-    c = only(run(fix, "known_case_auto", max_hub_claims=2))
-    assert {r[2] for r in c["records"]} == {"K2", "K3", "X2"}
+    c = only(run(fix, "known_case_auto"))
+    assert {r[2] for r in c["records"]} == {"K2", "K3", "X2"}  # the shop links nothing here
     assert set(run(fix, "known_case_auto").fraud_kind) == {"auto_injury_broker"}
+    # the shop's claims at other companies are a separate, weak lead; a hub shop links nothing
+    assert run(fix, "known_case_auto_shop", max_hub_claims=2).empty
+    s = only(run(fix, "known_case_auto_shop"))
+    assert {r[2] for r in s["records"]} == {"K90", "K91", "K92", "X2"}
+    assert s["metric1"] == 1 and s["metric2"] == 3
 
 
 def test_known_case_agri_account_and_assistant(fix):

@@ -85,11 +85,12 @@ RING_PARAMS = {
 }
 
 #: Entity types that can hold a ring together (团伙关联): people and the contact points an organiser
-#: shares — phones, payee accounts, claimants' representatives. Vehicles, plates, agents, hospitals
-#: and repair shops are kept as evidence on the claims but link nothing: they legitimately join
+#: shares — phones, payee accounts, claimants' representatives, a village's assistant agent (协保员).
+#: Vehicles, plates, agents, hospitals and repair shops are kept as evidence on the claims but link
+#: nothing: they legitimately join
 #: thousands of unrelated claims into one component (vehicles are the vehicle rule's business,
 #: shops the repair-shop rule's).
-LINK_TYPES = ("person", "phone", "account", "representative")
+LINK_TYPES = ("person", "phone", "account", "representative", "assistant")
 
 #: Chinese names of entity types, for evidence sentences.
 ENTITY_ZH = {
@@ -100,6 +101,7 @@ ENTITY_ZH = {
     "account": "账户",
     "representative": "委托代理人",
     "agent": "代理人",
+    "assistant": "协保员",
     "repair_shop": "修理厂",
     "hospital": "医院",
 }
@@ -181,6 +183,10 @@ _AGRI = [
     ("person", "payee_id_token", "payee_id_mask", "payee"),
     ("phone", "farmer_phone_token", "farmer_phone_mask", "farmer"),
     ("account", "payee_account_token", "payee_account_mask", "payee"),
+    # the village's assistant agent (协保员) organises agricultural rings. Its own entity type, not
+    # "person": it links agricultural claims of the villages it serves, not the assistant's own
+    # policies and claims as a private person; a busy assistant is a hub above max_degree.
+    ("assistant", "assistant_id_token", "assistant_id_mask", "assistant"),
 ]
 
 _GRAPH_SQL = f"""
@@ -253,15 +259,22 @@ def find_rings(
         {"max_degree": params["max_degree"], "link_types": list(LINK_TYPES)},
         what="ring links",
     )
-    # the core: claims some other rule already flagged; only they may bridge one another
+    # the core: claims some other rule already flagged; only they may bridge one another. A clue
+    # explained by a whitelisted entity (a verified cooperative account …) flags nothing here.
     x(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE _ring_core AS
+        WITH wl_clues AS (
+            SELECT DISTINCT e.clue_id
+            FROM clue_entities AS e JOIN ({whitelist_entities_sql()}) AS w
+              ON w.entity_type = e.entity_type AND w.token = e.token
+        )
         SELECT e.claim_node, e.entity_node
         FROM _ring_e AS e
         JOIN (SELECT DISTINCT r.company_code || '|' || r.record_kind || '|' || r.record_no AS claim_node
               FROM clue_records AS r JOIN clues AS c ON c.clue_id = r.clue_id
-              WHERE c.current AND c.period = $period AND c.rule_id <> 'ring') AS f USING (claim_node)
+              WHERE c.current AND c.period = $period AND c.rule_id <> 'ring'
+                AND c.clue_id NOT IN (SELECT clue_id FROM wl_clues)) AS f USING (claim_node)
     """,
         {"period": period},
         what="ring core",

@@ -358,6 +358,24 @@ def _write_submissions(
             sub / "reference" / f"{name}.{ext}", kind, to_strings(kind, tables[kind]), ref_fmt
         )
         files += 1
+    # the association's whitelist (核实白名单): accounts verified as legitimate, e.g. a cooperative's
+    # corporate account that receives its members' payouts (the hard negative N-coop imitates G5)
+    wl_rows = [
+        {
+            "entity_type": "银行账号",
+            "account": acct,
+            "org_name": name,
+            "org_code": code,
+            "reason": "农民专业合作社对公账户，统一接收社员赔款，经县农业农村局及承保公司核实",
+            "verified_by": "省保险行业协会",
+            "verified_date": "2018-06-15",
+            "valid_until": "2020-06-30",
+        }
+        for code, name, acct in world.cache.get("whitelist", [])
+    ]
+    if wl_rows:
+        write_rows(sub / "reference" / "核实白名单.xlsx", "whitelist", wl_rows)
+        files += 1
     for kind, name in (
         ("platform_clue_auto", "全国车险反欺诈信息系统线索"),
         ("platform_clue_agri", "农险信息平台线索"),

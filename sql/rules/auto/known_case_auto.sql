@@ -1,17 +1,13 @@
 -- id: known_case_auto
--- title_zh: 已掌握车险案件的人员、车辆、账户、代理人、修理厂在全行业的其他记录
--- title_en: People, vehicles, accounts, representatives and shops of a company's known auto case at other companies
+-- title_zh: 已掌握车险案件的人员、车辆、账户、代理人在全行业的其他记录
+-- title_en: People, vehicles, accounts and representatives of a company's known auto case at other companies
 -- line: auto
 -- fraud_kind: by_row
 -- indicator: KC-A
 -- severity: 4
--- version: 1
+-- version: 2
 -- tables: [att5_clue, auto_claim]
 -- params:
---   max_hub_claims:
---     default: 300
---     unit: 件 claims
---     description: 修理厂在全省赔案数超过此值时不作为关联对象 repair shops with more claims are hubs, not links
 --   min_records:
 --     default: 1
 --     unit: 条 records
@@ -21,20 +17,17 @@
 --   metric2: 关联到的其他公司记录数 records at other companies
 -- rationale: >-
 --   Staged-accident gangs, injury brokers and colluding repair shops work across insurers (the
---   Qingdao organiser ran 36 cases in 11 provinces). The person, vehicle plate, payee account,
---   claimant representative and repair shop named in a case a company reported (Attachment 5) are
---   looked up in every other company's auto claims, so each company receives the records that concern
---   it; repair shops that serve most of the province are treated as hubs and not linked.
+--   Qingdao organiser ran 36 cases in 11 provinces). The person, vehicle plate, payee account and
+--   claimant representative named in a case a company reported (Attachment 5) are looked up in every
+--   other company's auto claims, so each company receives the records that concern it. The same
+--   repair shop is a weaker link (a shop serves many honest customers) and is reported apart, at a
+--   lower severity, by known_case_auto_shop.
 -- portable: true
 WITH reported AS (
     SELECT company_code, clue_no, fraud_type, person_id_token, payee_account_token, agent_name_token,
            plate_token, repair_shop_name
     FROM att5_clue
     WHERE line = '车险'
-),
-hubs AS (
-    SELECT repair_shop_name FROM auto_claim WHERE repair_shop_name IS NOT NULL
-    GROUP BY repair_shop_name HAVING count(*) > $max_hub_claims
 ),
 links AS (
     SELECT r.company_code AS reporter, r.clue_no, r.fraud_type, 'person' AS entity_type, p.token AS entity_token,
@@ -56,11 +49,6 @@ links AS (
            c.representative_name_mask, c.company_code, 'auto_claim', c.claim_no, c.paid_amount
     FROM reported AS r JOIN auto_claim AS c
       ON c.representative_name_token = r.agent_name_token AND c.company_code <> r.company_code
-    UNION ALL
-    SELECT r.company_code, r.clue_no, r.fraud_type, 'repair_shop', c.repair_shop_name, c.repair_shop_name,
-           c.company_code, 'auto_claim', c.claim_no, c.paid_amount
-    FROM reported AS r JOIN auto_claim AS c ON c.repair_shop_name = r.repair_shop_name AND c.company_code <> r.company_code
-    WHERE r.repair_shop_name NOT IN (SELECT repair_shop_name FROM hubs)
 ),
 candidates AS (
     SELECT reporter, clue_no, count(DISTINCT company_code) AS companies, count(DISTINCT record_no) AS records
