@@ -115,7 +115,7 @@ class Kind:
     name: str
     zh: str
     en: str
-    group: str  # 'upload' (platform upload), 'reference', 'form' (campaign form)
+    group: str  # 'upload' (platform upload), 'reference', 'form' (campaign form), 'public' (public dataset)
     fields: tuple[Field, ...]
     key: tuple[str, ...]  # natural key: a second row with the same key is a duplicate
     window_field: str | None = None  # date that must lie in the window below
@@ -630,6 +630,87 @@ CLUE_FEEDBACK = Kind(
     description="公司核查线索后填写的反馈列。",
 )
 
+# --- public benchmark datasets (公开数据集) ------------------------------------------------------
+# Public claims datasets (docs/public.md) are brought into the kinds above by column-mapping profiles
+# (profiles/public/); what they record and the contract has no column for is kept in these extension
+# kinds, one row per claim or person, joined on the contract record's key. Only `workbench
+# evaluate-public` loads them; the province's submissions never use them.
+
+PUBLIC_AUTO_CLAIM_EXTRA = Kind(
+    "public_auto_claim_extra", "公开数据集：车险赔案补充字段", "Public dataset: auto claim attributes outside the contract",
+    "public",
+    (
+        _company(),
+        F("claim_no", "赔案号", "code", True, en="claim number of the auto_claim row this extends"),
+        F("base_policy", "基本险别", "enum", False, allowed=("责任险", "碰撞险", "全险"),
+          en="base policy: liability / collision / all perils"),
+        F("vehicle_category", "车辆类别", "enum", False, allowed=("轿车", "跑车", "多用途车"),
+          en="vehicle category: sedan / sport / utility"),
+        F("vehicle_price_band", "车价区间", "text", False, en="vehicle price band as the dataset records it"),
+        _amount("deductible", "免赔额", en="deductible (in the dataset's currency)"),
+        F("days_policy_accident_band", "起保至出险天数区间", "text", False,
+          en="days from policy start to accident, as a band"),
+        F("days_policy_claim_band", "起保至报案天数区间", "text", False, en="days from policy start to claim, as a band"),
+        F("past_claims_band", "既往赔案数区间", "text", False, en="past claims of the policyholder, as a band"),
+        F("past_claims_min", "既往赔案数下限", "int", False, min=0, max=100, en="lower bound of the past-claims band"),
+        F("vehicle_age_band", "车龄区间", "text", False, en="vehicle age band"),
+        F("witness_present", "有无目击证人", "enum", False, allowed=YES_NO, en="witness present"),
+        F("channel_type", "承保代理类型", "enum", False, allowed=("内部", "外部"),
+          en="agent who sold the policy: internal (own staff) / external"),
+        F("supplements_band", "补充材料次数区间", "text", False, en="supplements to the claim, as a band"),
+        F("address_change_band", "理赔前地址变更区间", "text", False,
+          en="how long before the claim the policyholder's address changed, as a band"),
+        F("address_change_months", "理赔前地址变更月数上限", "int", False, min=0, max=1200,
+          en="upper bound of that band in months (empty: no change)"),
+    ),
+    key=("company_code", "claim_no"),
+    description="公开车险数据集中契约没有对应列的赔案属性，每个赔案一行，按赔案号关联车险赔案。",
+)
+
+PUBLIC_INPATIENT_EXTRA = Kind(
+    "public_inpatient_extra", "公开数据集：住院赔案补充字段", "Public dataset: inpatient claim attributes outside the contract",
+    "public",
+    (
+        _company(),
+        F("claim_no", "赔案号", "code", True, en="claim number of the ah_claim row this extends"),
+        F("attending_physician_id_type", "经治医师证件类型", "enum", False, allowed=ID_TYPES,
+          en="kind of the attending physician's identifier"),
+        F("attending_physician_id", "经治医师编号", "text", False, identifier="id_number",
+          en="attending physician's identifier"),
+        F("operating_physician_id_type", "手术医师证件类型", "enum", False, allowed=ID_TYPES,
+          en="kind of the operating physician's identifier"),
+        F("operating_physician_id", "手术医师编号", "text", False, identifier="id_number",
+          en="operating physician's identifier"),
+        F("other_physician_id_type", "其他医师证件类型", "enum", False, allowed=ID_TYPES,
+          en="kind of the other physician's identifier"),
+        F("other_physician_id", "其他医师编号", "text", False, identifier="id_number", en="other physician's identifier"),
+        F("drg_code", "疾病诊断相关分组", "code", False, en="diagnosis-related group (DRG)"),
+        F("admit_diagnosis_code", "入院诊断代码", "code", False, en="admitting diagnosis code"),
+        F("diagnosis_codes", "诊断代码列表", "list", False, en="all diagnosis codes of the claim, ';'-separated"),
+        F("procedure_codes", "手术操作代码列表", "list", False, en="all procedure codes of the claim, ';'-separated"),
+        _amount("deductible_paid", "自付免赔额", en="deductible the patient paid"),
+        F("claim_start_date", "账单起始日期", "date", False, en="first day the claim bills"),
+        F("claim_end_date", "账单截止日期", "date", False, en="last day the claim bills"),
+    ),
+    key=("company_code", "claim_no"),
+    checks=(Check("claim_start_date", "claim_end_date", "账单截止日期早于起始日期", "claim ends before it starts"),),
+    description="公开医疗数据集中契约没有对应列的住院赔案属性(医师、病组、全部诊断与手术代码)，每个赔案一行，按赔案号关联意健险赔案。",
+)
+
+PUBLIC_BENEFICIARY = Kind(
+    "public_beneficiary", "公开数据集：参保人信息", "Public dataset: insured persons (beneficiaries)", "public",
+    (
+        F("bene_id_type", "参保人证件类型", "enum", False, allowed=ID_TYPES, en="kind of the person's identifier"),
+        F("bene_id", "参保人编号", "text", True, identifier="id_number",
+          en="person's identifier (the same token as ah_claim.insured_id)"),
+        F("death_date", "死亡日期", "date", False, en="date of death"),
+        F("state_code", "所在州代码", "code", False, en="state of residence"),
+        F("county_code", "所在县代码", "code", False, en="county of residence"),
+    ),
+    key=("bene_id",),
+    description="公开医疗数据集的参保人名册(死亡日期、居住地)，每人一行，按参保人令牌关联意健险赔案的被保险人。",
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -638,11 +719,12 @@ KINDS: dict[str, Kind] = {
         COMPANY, LAND_ROSTER, DISASTER_EVENT, WHITELIST,
         PLATFORM_CLUE_AUTO, PLATFORM_CLUE_AGRI, ATT3_CLUE, ATT4_PERSON, ATT5_CLUE, ATT6_PERSON, ATT7_CONTACT,
         CLUE_FEEDBACK,
+        PUBLIC_AUTO_CLAIM_EXTRA, PUBLIC_INPATIENT_EXTRA, PUBLIC_BENEFICIARY,
     )
 }
 
 GROUPS = {"upload": "平台上传数据 platform uploads", "reference": "参考数据 reference data",
-          "form": "专项行动表单 campaign forms"}
+          "form": "专项行动表单 campaign forms", "public": "公开数据集扩展 public benchmark dataset extensions"}
 
 
 def get_kind(name: str) -> Kind:

@@ -627,3 +627,73 @@ CREATE TABLE IF NOT EXISTS clue_feedback (
     checker VARCHAR,
     remarks VARCHAR
 );
+
+-- 公开数据集：车险赔案补充字段 / Public dataset: auto claim attributes outside the contract
+CREATE TABLE IF NOT EXISTS public_auto_claim_extra (
+    _batch_id VARCHAR NOT NULL,
+    _row INTEGER NOT NULL,
+    company_code VARCHAR,
+    claim_no VARCHAR,
+    base_policy VARCHAR,
+    vehicle_category VARCHAR,
+    vehicle_price_band VARCHAR,
+    deductible DOUBLE,
+    days_policy_accident_band VARCHAR,
+    days_policy_claim_band VARCHAR,
+    past_claims_band VARCHAR,
+    past_claims_min BIGINT,
+    vehicle_age_band VARCHAR,
+    witness_present VARCHAR,
+    channel_type VARCHAR,
+    supplements_band VARCHAR,
+    address_change_band VARCHAR,
+    address_change_months BIGINT
+);
+
+-- 公开数据集：住院赔案补充字段 / Public dataset: inpatient claim attributes outside the contract
+CREATE TABLE IF NOT EXISTS public_inpatient_extra (
+    _batch_id VARCHAR NOT NULL,
+    _row INTEGER NOT NULL,
+    company_code VARCHAR,
+    claim_no VARCHAR,
+    attending_physician_id_type VARCHAR,
+    attending_physician_id_token VARCHAR,
+    attending_physician_id_mask VARCHAR,
+    attending_physician_id_birth DATE,
+    attending_physician_id_gender VARCHAR,
+    attending_physician_id_region VARCHAR,
+    operating_physician_id_type VARCHAR,
+    operating_physician_id_token VARCHAR,
+    operating_physician_id_mask VARCHAR,
+    operating_physician_id_birth DATE,
+    operating_physician_id_gender VARCHAR,
+    operating_physician_id_region VARCHAR,
+    other_physician_id_type VARCHAR,
+    other_physician_id_token VARCHAR,
+    other_physician_id_mask VARCHAR,
+    other_physician_id_birth DATE,
+    other_physician_id_gender VARCHAR,
+    other_physician_id_region VARCHAR,
+    drg_code VARCHAR,
+    admit_diagnosis_code VARCHAR,
+    diagnosis_codes VARCHAR,
+    procedure_codes VARCHAR,
+    deductible_paid DOUBLE,
+    claim_start_date DATE,
+    claim_end_date DATE
+);
+
+-- 公开数据集：参保人信息 / Public dataset: insured persons (beneficiaries)
+CREATE TABLE IF NOT EXISTS public_beneficiary (
+    _batch_id VARCHAR NOT NULL,
+    _row INTEGER NOT NULL,
+    bene_id_type VARCHAR,
+    bene_id_token VARCHAR,
+    bene_id_mask VARCHAR,
+    bene_id_birth DATE,
+    bene_id_gender VARCHAR,
+    bene_id_region VARCHAR,
+    death_date DATE,
+    state_code VARCHAR,
+    county_code VARCHAR
+);
