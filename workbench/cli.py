@@ -117,6 +117,7 @@ _EXTENSIONS: list = []
 
 def _load_extensions() -> None:
     from . import cli_commands  # noqa: F401  (registers its subcommands)
+    from . import cli_public  # noqa: F401  (evaluate-public)
 
 
 def main(argv: list[str] | None = None) -> int:

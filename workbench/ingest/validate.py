@@ -320,6 +320,8 @@ def validate(raw: RawTable, mapping: Mapping, campaign: Campaign, tokenizer: Tok
     for c in kind.checks:
         left, right = _comparable(parsed[c.left]), _comparable(parsed[c.right])
         both = ~(pd.isna(left) | pd.isna(right))
+        if not both.any():  # a column the file lacks (all empty): nothing to compare, and no dtype to compare by
+            continue
         bad = np.flatnonzero(both & (left > right))
         errors.add(bad, c.left, "cross_field", f"{kind.field(c.left).zh}/{kind.field(c.right).zh}：{c.zh}",
                    f"{c.left}/{c.right}: {c.en}", "")
