@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import audit
 from .config import Campaign
 from .errors import WorkbenchError
 from .lifecycle import LifecycleStore
@@ -214,8 +215,12 @@ def export_for_national(con, out_dir: Path, campaign: Campaign) -> Path:
         persons.to_excel(xw, sheet_name="复筛人员", index=False)
         pd.DataFrame({"说明": [f"{campaign.name}：2017年及以前意健险疑似欺诈线索和高风险人员汇总，按人员去重。",
                               "人员令牌为协会脱敏令牌，再识别由报送公司在本公司系统内完成。",
-                              "请在“全国复筛结果”“外省涉及公司数”“复筛备注”三列填写复筛结果后返回。"]}).to_excel(
+                              "请在“全国复筛结果”“外省涉及公司数”“复筛备注”三列填写复筛结果后返回。",
+                              f"经办人 operator：{audit.operator_label(campaign)}；"
+                              f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M}"]}).to_excel(
             xw, sheet_name="说明", index=False)
+    audit.record_for_warehouse_con(con, "export_national", campaign=campaign, outputs=[path],
+                                   summary=f"全国复筛报送文件：{len(persons)} 人")
     return path
 
 
@@ -237,6 +242,10 @@ def import_national_results(con, path: Path) -> int:
     con.register("incoming_rescreen", rows)
     con.execute("INSERT INTO national_rescreen BY NAME SELECT * FROM incoming_rescreen")
     con.unregister("incoming_rescreen")
+    audit.record_for_warehouse_con(con, "import_national", data_inputs=False,
+                                   inputs=[{"file": path.name, "sha256": audit.sha256_of(path)}],
+                                   outputs=[{"path": "warehouse.duckdb#national_rescreen", "rows": len(rows)}],
+                                   summary=f"导入全国复筛结果 {path.name}：{len(rows)} 行")
     return len(rows)
 
 

@@ -120,6 +120,10 @@ def cmd_package(args) -> int:
     from .errors import WorkbenchError
     from .package import build_package, verify_package
 
+    if args.investigator:  # a third-party investigator's package (调查机构材料包)
+        from .cli_governance import package_investigator
+
+        return package_investigator(args)
     campaign = _campaign(args)
     src = Path(args.workbooks) if args.workbooks else campaign.output_dir / "workbooks"
     out = Path(args.out) if args.out else campaign.output_dir / "packages"
@@ -137,6 +141,12 @@ def cmd_package(args) -> int:
         folder = build_package(files, out, name, campaign_name=campaign.name, company=code,
                                operator=args.operator or campaign.operator or None, purpose="线索下发 clue dispatch")
         print(verify_package(folder).to_text(), "->", folder.with_suffix(".zip"))
+        # audit trail (审计日志): the workbooks packaged and the package written
+        from .audit import record
+
+        record(campaign.warehouse, "package", campaign=campaign, operator=args.operator, company=code, subject=name,
+               inputs=[{"file": e["path"], "sha256": e["sha256"]} for e in verify_package(folder).manifest["files"]],
+               outputs=[folder, out / f"{name}.zip"], summary=f"{code} 报送包 {name}：{len(files)} 个工作簿，校验通过")
     return 0
 
 
@@ -241,6 +251,11 @@ def register(sub) -> None:
     who = p.add_mutually_exclusive_group()
     who.add_argument("--company", help="company code")
     who.add_argument("--all-companies", action="store_true", help="one package per company with workbooks")
+    who.add_argument("--investigator", metavar="ASSIGNMENT|NAME",
+                     help="a third-party investigator's package: assignment id, or the investigator's name "
+                          "(every assignment in force); see workbench assign")
+    p.add_argument("--as-of", help="with --investigator: the day the assignment must be in force (default today)")
+    p.add_argument("--warehouse", help="with --investigator: DuckDB file (default: [paths] warehouse)")
     p.add_argument("--workbooks", help="folder of per-company workbook folders (default: outputs/workbooks)")
     p.add_argument("--out", help="where packages go (default: outputs/packages)")
     p.add_argument("--operator", help="named on the manifest (default: [campaign] operator)")

@@ -141,7 +141,9 @@ def load_campaign(path: str | os.PathLike | None = None, environ=None) -> Campai
         province=c.get("province", ""),
         province_code=str(c.get("province_code", "")),
         association=c.get("association", ""),
-        operator=str(c.get("operator", "") or ""),
+        # $WORKBENCH_OPERATOR names who runs this session and wins over the file (see workbench.audit)
+        operator=str((os.environ if environ is None else environ).get("WORKBENCH_OPERATOR", "").strip()
+                     or c.get("operator", "") or ""),
         window_start=_date(w, "start", "window"),
         window_end=_date(w, "end", "window"),
         review_start=_date(r, "start", "review"),

@@ -133,6 +133,13 @@ def import_feedback(path: Path, con: duckdb.DuckDBPyConnection, store: Lifecycle
             store.record_event(rec["clue_id"], state, f"{file_company}/{actor}", reason,
                                {"feedback_id": cur.lastrowid})
         result.recorded += 1
+    from .audit import record  # audit trail (审计日志): the returned file's hash, what was recorded
+
+    record(store, "feedback", campaign=campaign, operator=actor, con=con, data_inputs=False, company=file_company,
+           subject=path.name, inputs=[{"file": path.name, "sha256": sha}],
+           outputs=[{"path": f"{store.path.name}#feedback", "rows": result.recorded}],
+           summary=f"导入{file_company}反馈 {path.name}：记录 {result.recorded} 条，未变化 {result.unchanged} 条，"
+                   f"退回 {len(result.errors)} 行")
     return result
 
 

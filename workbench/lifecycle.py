@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import audit
 from .errors import WorkbenchError
 
 #: States (状态) in order of the clue's life, with their Chinese names.
@@ -126,7 +127,7 @@ class LifecycleStore:
         self._con.execute("PRAGMA journal_mode=WAL")
         self._con.execute("PRAGMA busy_timeout=60000")
         self._con.execute("PRAGMA synchronous=NORMAL")
-        self._con.executescript(SCHEMA)
+        self._con.executescript(SCHEMA + audit.SCHEMA)  # the audit log lives here too (see audit.py)
 
     def close(self) -> None:
         self._con.close()
@@ -205,6 +206,7 @@ class LifecycleStore:
         now = _now()
         self._con.execute("BEGIN IMMEDIATE")
         try:
+            before = self.state_of(subject)
             cur = self._con.execute(
                 "INSERT INTO verdicts (subject, subject_kind, verdict, reason, panel, session, recorded_by, at) "
                 "VALUES (?,?,?,?,?,?,?,?)",
@@ -214,6 +216,14 @@ class LifecycleStore:
                 "INSERT INTO events (subject, subject_kind, state, actor, reason, details, at) VALUES (?,?,?,?,?,?,?)",
                 [subject, subject_kind, VERDICTS[verdict][1], recorded_by or "未配置", reason.strip(),
                  json.dumps({"verdict_id": cur.lastrowid, "session": session}, ensure_ascii=False), now])
+            # the verdict and its audit entry are one transaction
+            audit.append(self._con, "verdict", operator=recorded_by or audit.UNCONFIGURED,
+                         operator_source="explicit" if recorded_by else "unconfigured", subject=subject,
+                         summary=f"研判结论：{VERDICTS[verdict][0]}" + (f"（{session}）" if session else ""),
+                         inputs=[{"clue": subject, "state_before": before, "verdict_id": cur.lastrowid}],
+                         outputs=[{"path": f"{self.path.name}#verdicts/{cur.lastrowid}"}],
+                         details={"verdict": verdict, "subject_kind": subject_kind, "panel_size": len(panel)},
+                         in_transaction=True)
             self._con.execute("COMMIT")
         except Exception:
             self._con.execute("ROLLBACK")

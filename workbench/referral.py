@@ -115,6 +115,11 @@ def referral_package(con: duckdb.DuckDBPyConnection, store: LifecycleStore, camp
                            operator=operator, purpose="case referral 案件移送",
                            extra={"clue_id": clue_id, "companies": c.companies, "receiving_authority": receiving_authority})
     form.unlink()
+    from .audit import record  # audit trail (审计日志): the package written, on which data
+
+    record(store, "refer", campaign=campaign, operator=operator, con=con, subject=clue_id, outputs=[folder, folder.parent / f"{folder.name}.zip"],
+           summary=f"案件移送材料 {clue_id}：涉案记录 {len(records)} 条，涉及公司 {c.companies}",
+           details={"receiving_authority": receiving_authority, "records": len(records)})
     return folder
 
 

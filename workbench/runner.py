@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +101,7 @@ def run_campaign(name: str, campaign: Campaign, *, warehouse: Path | None = None
     if not warehouse.exists():
         raise WorkbenchError(f"数据仓库不存在：{warehouse}，请先运行 workbench ingest / warehouse not found: {warehouse}")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    started = time.time()
     run_dir = (runs_dir or campaign.output_dir / "runs") / f"{stamp}-{name}"
     run_dir.mkdir(parents=True, exist_ok=True)
     default_out = campaign.output_dir / ("reports" if name == "summary_report" else "workbooks")
@@ -124,9 +127,19 @@ def run_campaign(name: str, campaign: Campaign, *, warehouse: Path | None = None
         (out.with_suffix(".parameters.json")).write_text(json.dumps(params, ensure_ascii=False, indent=2),
                                                         encoding="utf-8")
         tasks.append((name, src, out, params))
-    if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_execute, tasks))
-    else:
-        results = [_execute(t) for t in tasks]
+    from . import audit  # audit trail (审计日志): the kernels log as the same operator
+
+    exported = bool(campaign.operator and not audit.environ_operator())
+    if exported:
+        os.environ[audit.OPERATOR_ENV] = campaign.operator
+    try:
+        if jobs > 1 and len(tasks) > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(_execute, tasks))
+        else:
+            results = [_execute(t) for t in tasks]
+    finally:
+        if exported:
+            os.environ.pop(audit.OPERATOR_ENV, None)
+    audit.record_runs(results, campaign, warehouse, Path(base["output_dir"]), started)
     return results

@@ -385,6 +385,9 @@ def screen(
         [dt.datetime.now(dt.UTC).replace(tzinfo=None), clue_count, new_count, seconds, run_id],
     )
     log.info("screening run %s: %d clues (%d new) in %.1fs", run_id, clue_count, new_count, seconds)
+    from .audit import record_screen  # audit trail (审计日志)
+
+    record_screen(con, run_id, period, fingerprint, [r.id for r in selected], clue_count, new_count)
     return ScreenResult(run_id, period, clue_count, new_count, seconds, engine.timings, by_rule)
 
 

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .audit import operator_label
 from .config import Campaign
 from .contract import CLUE_FEEDBACK, KINDS
 from .taxonomy import FRAUD_KINDS, LINES
@@ -160,6 +161,7 @@ def write_company_workbook(con: duckdb.DuckDBPyConnection, campaign: Campaign, c
         ("线索数量 clues", int(len(clues))),
         ("其中一级 tier A", int((clues["tier"] == "A").sum())),
         ("数据期间 window", f"{campaign.window_start} 至 {campaign.window_end}"),
+        ("经办人 operator", operator_label(campaign)),
         ("", None),
         ("填写说明", "1. 请逐条核查“线索清单”中的线索，在黄色列填写核查结论等反馈信息，下拉选项以外的值将被退回。"),
         ("", "2. 不要修改、删除或重新录入“线索编号”列，反馈按线索编号自动匹配；也不要增删工作表。"),

@@ -122,6 +122,9 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
         if receipts_dir is not False:
             receipts = write_receipts(con, results, campaign, receipts_dir or campaign.output_dir / "receipts",
                                       started)
+        from ..audit import record_ingest  # audit trail (审计日志): files, hashes, receipts
+
+        record_ingest(con, results, receipts, campaign, operator)
     finally:
         if own:
             con.close()

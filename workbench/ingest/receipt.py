@@ -29,6 +29,10 @@ def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, 
     for r in results:
         by_company.setdefault(r.company or "_association", []).append(r)
     written = {}
+    from ..audit import operator_label
+    from ..quality import compute, write_sheets
+
+    cards = compute(con) if any(c != "_association" for c in by_company) else {}  # data-quality scorecards
     for company, rs in sorted(by_company.items()):
         folder = out_dir / company
         folder.mkdir(parents=True, exist_ok=True)
@@ -39,6 +43,7 @@ def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, 
         ws.append([cell(ws, "报送单位 company"), cell(ws, company)])
         ws.append([cell(ws, "生成时间 generated"), cell(ws, stamp.strftime("%Y-%m-%d %H:%M:%S"))])
         ws.append([cell(ws, "数据期间 window"), cell(ws, f"{campaign.window_start} 至 {campaign.window_end}")])
+        ws.append([cell(ws, "经办人 operator"), cell(ws, operator_label(campaign))])
         ws.append([])
         header = ["文件 file", "数据类型 kind", "状态 status", "读取行数 read", "入库行数 loaded", "退回行数 rejected",
                   "自动规范化行数 normalised", "警告行数 warned", "编码 encoding", "说明 message"]
@@ -61,6 +66,8 @@ def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, 
         append_rows(ws3, ["文件 file", "字段 field", "类别 severity", "代码 code", "行数 rows", "说明 note"],
                     [[a, b, "警告 warning" if c == "warning" else "已规范化 normalised", d, e, f]
                      for a, b, c, d, e, f in rows])
+        if company in cards:  # the company's data-quality scorecard and clean-up list (数据质量记分卡)
+            write_sheets(wb, cards[company], campaign, compact=True)
         wb.save(path)
         written[company] = path
     return written
