@@ -36,6 +36,8 @@ demo: $(VENV)/.installed
 	$(WB) run all --jobs 2
 	$(WB) package --all-companies
 	$(WB) simulate-feedback
+	$(WB) quality
+	$(WB) case-study --top 1
 	$(WB) run summary_report
 	$(WB) demo-summary
 
