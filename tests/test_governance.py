@@ -36,6 +36,7 @@ NOOP = {
     "cells": [
         {
             "cell_type": "code",
+            "id": "params",
             "metadata": {"tags": ["parameters"]},
             "execution_count": None,
             "outputs": [],
@@ -43,6 +44,7 @@ NOOP = {
         },
         {
             "cell_type": "code",
+            "id": "body",
             "metadata": {},
             "execution_count": None,
             "outputs": [],
@@ -112,7 +114,7 @@ def world(tmp_path_factory):
     national = campaigns.export_for_national(
         con, campaign.output_dir / "national", campaign
     )  # export_national
-    national_notes = pd.read_excel(national, sheet_name="说明")["说明"].tolist()
+    national_notes = pd.read_excel(national, sheet_name="说明", engine="openpyxl")["说明"].tolist()
     df = pd.read_excel(national, sheet_name="复筛人员", dtype=str, engine="calamine")
     df.loc[df.index[0], "全国复筛结果"] = "外省命中"
     with pd.ExcelWriter(national, engine="openpyxl") as xw:
