@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from .errors import RuleError
+from .portable import duckdb_macro_sql
 from .rules import PERIODS, Rule, output_columns, split_final, step_names
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ class Engine:
         self.debug = debug
         self.timings: list[RuleTiming] = []
         self._period = "campaign"
+        for statement in duckdb_macro_sql():  # the product macros (wb_…), see workbench.portable
+            con.execute(statement)
 
     # --- plain statements -----------------------------------------------------------------
 

@@ -405,19 +405,32 @@ def merge_params(*layers: dict | None) -> dict:
 
 
 # --- the portable subset (docs/architecture.md "Portable, two-stage rule SQL") ----------------
+# A quick lint without sqlglot; workbench.portable.hazards() checks the parsed SQL more closely
+# and the product macros (wb_…) it points to are defined there.
 
 _NOT_PORTABLE = (
     (
         r"\b(list|array_agg)\s*\([^()]*\bORDER\s+BY",
         "ORDER BY inside list()/array_agg(): use list_sort",
     ),
-    (r"date_diff\s*\(\s*'(month|year|quarter)'", "date_diff month/year: use explicit arithmetic"),
+    (
+        r"date_diff\s*\(\s*'(month|year|quarter)'",
+        "date_diff month/year: use wb_full_months / wb_full_years",
+    ),
     (r"\bINTERVAL\b", "INTERVAL arithmetic: use date_diff('day', a, b) or d + n"),
-    (r"\b(dayofweek|dow|isodow|epoch|hash)\s*\(", "engine-specific function (dow/epoch/hash)"),
+    (
+        r"\b(dayofweek|dow|isodow|epoch|hash)\s*\(",
+        "engine-specific function (dow/epoch/hash): use wb_iso_weekday",
+    ),
     (
         r"\b(quantile_cont|quantile_disc|quantile|median|percentile_cont|percentile_disc)\s*\(",
-        "quantile/median: one macro per engine",
+        "quantile/median: use wb_median / wb_quantile",
     ),
+    (
+        r"(?<![\w.])round\s*\((?:[^()]|\([^()]*\))*,",
+        "round(x, n) rounds differently per engine: use wb_round(x, n)",
+    ),
+    (r"\bstring_agg\s*\(", "string_agg: use array_to_string(list_sort(list(…)), sep)"),
     (r"count\s*\(\s*DISTINCT[^()]*\)\s*OVER", "count(DISTINCT) OVER: use a self-join"),
     (r"\bCOLUMNS\s*\(", "COLUMNS(): list columns explicitly"),
     (r"\blen\s*\(", "len(): use array_length / length"),

@@ -73,7 +73,7 @@ out_rows AS (
            d.insured_id_token AS entity_token, d.insured_id_mask AS entity_mask, d.paid_amount AS amount,
            f.companies AS metric1, f.n_flags AS metric2,
            '同一被保险人身故在' || CAST(f.companies AS VARCHAR) || '家公司理赔，合计'
-           || CAST(CAST(round(f.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元；疑点：'
+           || CAST(CAST(wb_round(f.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元；疑点：'
            || f.flag_list AS evidence_zh
     FROM flagged AS f JOIN deaths AS d ON d.insured_id_token = f.insured_id_token
 )

@@ -42,13 +42,13 @@ out_rows AS (
            d.payee AS entity_token, d.payee_mask AS entity_mask, d.paid_amount AS amount,
            c.insureds AS metric1, c.paid AS metric2,
            '同一领款人领取' || CAST(c.insureds AS VARCHAR) || '名不同被保险人的身故金，合计'
-           || CAST(CAST(round(c.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元' AS evidence_zh
+           || CAST(CAST(wb_round(c.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元' AS evidence_zh
     FROM candidates AS c JOIN deaths AS d ON d.payee = c.payee
     UNION ALL
     SELECT 'payee:' || c.payee, d.company_code, 'ah_claim', d.claim_no, 'insured', 'person',
            d.insured_id_token, d.insured_id_mask, 0.0, c.insureds, c.paid,
            '同一领款人领取' || CAST(c.insureds AS VARCHAR) || '名不同被保险人的身故金，合计'
-           || CAST(CAST(round(c.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
+           || CAST(CAST(wb_round(c.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
     FROM candidates AS c JOIN deaths AS d ON d.payee = c.payee
 )
 SELECT

@@ -49,7 +49,7 @@ out_rows AS (
            insured_id_token AS entity_token, insured_id_mask AS entity_mask, paid_amount AS amount,
            days_after AS metric1, paid_amount AS metric2,
            '保单生效后' || CAST(days_after AS VARCHAR) || '天' || what || '(起保' || CAST(policy_start AS VARCHAR)
-           || ')，赔付' || CAST(CAST(round(paid_amount / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
+           || ')，赔付' || CAST(CAST(wb_round(paid_amount / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
            AS evidence_zh
     FROM flagged
 )

@@ -44,7 +44,7 @@ flagged AS (
            '同一医疗票据(代码' || c.receipt_code || '，号码' || c.receipt_no || '，金额'
            || CAST(CAST(round(c.receipt_amount) AS BIGINT) AS VARCHAR) || '元)在'
            || CAST(c.companies AS VARCHAR) || '家公司' || CAST(c.claims AS VARCHAR) || '个赔案中使用，累计理赔使用'
-           || CAST(CAST(round(c.claimed_total) AS BIGINT) AS VARCHAR) || '元' AS evidence_zh
+           || CAST(CAST(wb_round(c.claimed_total, 0) AS BIGINT) AS VARCHAR) || '元' AS evidence_zh
     FROM candidates AS c
     JOIN source AS s ON s.receipt_code = c.receipt_code AND s.receipt_no = c.receipt_no
     LEFT JOIN ah_claim AS k ON k.company_code = s.company_code AND k.claim_no = s.claim_no

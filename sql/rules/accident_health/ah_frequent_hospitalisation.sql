@@ -67,7 +67,7 @@ evidence AS (
            CAST($window_days AS VARCHAR) || '天内住院' || CAST(f.n_stays AS VARCHAR) || '次(累计住院'
            || CAST(f.days AS VARCHAR) || '天)，向' || CAST(count(DISTINCT s.company_code) AS VARCHAR)
            || '家公司理赔' || CAST(count(DISTINCT s.company_code || '/' || s.claim_no) AS VARCHAR)
-           || '次，累计赔付' || CAST(CAST(round(sum(s.paid_amount) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR)
+           || '次，累计赔付' || CAST(CAST(wb_round(sum(s.paid_amount) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR)
            || '万元' AS evidence_zh
     FROM flagged AS f
     JOIN source AS s ON s.insured_id_token = f.insured_id_token AND s.admission_date >= f.anchor

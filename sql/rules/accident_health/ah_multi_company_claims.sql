@@ -67,7 +67,7 @@ out_rows AS (
            f.companies AS metric1, f.claims AS metric2,
            '同一被保险人' || CAST($window_days AS VARCHAR) || '天内在' || CAST(f.companies AS VARCHAR)
            || '家公司理赔' || CAST(f.claims AS VARCHAR) || '次，累计赔付'
-           || CAST(CAST(round(f.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元' AS evidence_zh
+           || CAST(CAST(wb_round(f.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元' AS evidence_zh
     FROM flagged AS f
     JOIN source AS s ON s.insured_id_token = f.insured_id_token AND s.loss_date >= f.anchor
      AND date_diff('day', f.anchor, s.loss_date) <= $window_days

@@ -70,7 +70,7 @@ out_rows AS (
            f.companies AS metric1, f.total_si AS metric2,
            '同一被保险人' || CAST(date_diff('day', f.anchor, f.last_start) AS VARCHAR) || '天内在'
            || CAST(f.companies AS VARCHAR) || '家公司投保意外险/医疗险' || CAST(f.policies AS VARCHAR)
-           || '张，累计保额' || CAST(CAST(round(f.total_si / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR)
+           || '张，累计保额' || CAST(CAST(wb_round(f.total_si / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR)
            || '万元' AS evidence_zh
     FROM flagged AS f
     JOIN source AS s ON s.insured_id_token = f.insured_id_token AND s.start_date >= f.anchor

@@ -72,7 +72,7 @@ out_rows AS (
            '同一被保险人在' || CAST(f.companies AS VARCHAR) || '家公司' || CAST(f.cover_span AS VARCHAR)
            || '天内密集投保，末次投保后' || CAST(f.days_to_loss AS VARCHAR) || '天出险，向'
            || CAST(f.companies AS VARCHAR) || '家公司索赔' || CAST(f.claims AS VARCHAR) || '次，合计赔付'
-           || CAST(CAST(round(f.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元' AS evidence_zh
+           || CAST(CAST(wb_round(f.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元' AS evidence_zh
     FROM flagged AS f JOIN claims AS c ON c.insured_id_token = f.insured_id_token
     WHERE c.policy_start IS NOT NULL
 )

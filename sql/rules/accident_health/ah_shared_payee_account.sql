@@ -43,7 +43,7 @@ out_rows AS (
            s.paid_amount AS amount, c.insureds AS metric1, c.paid AS metric2,
            '同一领款账户以非亲属身份领取' || CAST(c.insureds AS VARCHAR) || '名被保险人的赔款，涉及'
            || CAST(c.companies AS VARCHAR) || '家公司，合计'
-           || CAST(CAST(round(c.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元' AS evidence_zh
+           || CAST(CAST(wb_round(c.paid / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元' AS evidence_zh
     FROM candidates AS c JOIN source AS s ON s.payee_account_token = c.payee_account_token
 )
 SELECT

@@ -59,11 +59,11 @@ out_rows AS (
            s.sum_insured AS amount, f.ratio AS metric1, f.insured AS metric2,
            CAST(f.policy_year AS VARCHAR) || '年在' || CAST(f.companies AS VARCHAR) || '家公司'
            || CASE f.measure WHEN 'heads' THEN '承保数量合计' ELSE '承保面积合计' END
-           || CAST(CAST(round(f.insured, 1) AS DECIMAL(18, 1)) AS VARCHAR)
+           || CAST(CAST(wb_round(f.insured, 1) AS DECIMAL(18, 1)) AS VARCHAR)
            || CASE f.measure WHEN 'heads' THEN '头，存栏量' ELSE '亩，确权面积' END
-           || CAST(CAST(round(f.registered, 1) AS DECIMAL(18, 1)) AS VARCHAR)
+           || CAST(CAST(wb_round(f.registered, 1) AS DECIMAL(18, 1)) AS VARCHAR)
            || CASE f.measure WHEN 'heads' THEN '头' ELSE '亩' END || '，为'
-           || CAST(CAST(round(f.ratio, 2) AS DECIMAL(18, 2)) AS VARCHAR) || '倍' AS evidence_zh
+           || CAST(CAST(wb_round(f.ratio, 2) AS DECIMAL(18, 2)) AS VARCHAR) || '倍' AS evidence_zh
     FROM flagged AS f
     JOIN source AS s ON s.farmer_id_token = f.farmer_id_token AND s.policy_year = f.policy_year
      AND s.measure = f.measure

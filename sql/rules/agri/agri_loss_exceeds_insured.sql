@@ -53,9 +53,9 @@ out_rows AS (
            f.lost / NULLIF(f.insured, 0) AS metric1, f.lost AS metric2,
            CAST(f.claims AS VARCHAR) || '个赔案累计'
            || CASE f.measure WHEN 'area' THEN '受损面积' ELSE '死亡数量' END
-           || CAST(CAST(round(f.lost, 1) AS DECIMAL(18, 1)) AS VARCHAR)
+           || CAST(CAST(wb_round(f.lost, 1) AS DECIMAL(18, 1)) AS VARCHAR)
            || CASE f.measure WHEN 'area' THEN '亩，超过承保面积' ELSE '头，超过承保数量' END
-           || CAST(CAST(round(f.insured, 1) AS DECIMAL(18, 1)) AS VARCHAR)
+           || CAST(CAST(wb_round(f.insured, 1) AS DECIMAL(18, 1)) AS VARCHAR)
            || CASE f.measure WHEN 'area' THEN '亩' ELSE '头' END AS evidence_zh
     FROM flagged AS f
     JOIN source AS s ON s.company_code = f.company_code AND s.policy_no = f.policy_no

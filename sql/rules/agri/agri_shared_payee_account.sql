@@ -48,7 +48,7 @@ candidates AS (
 evidence AS (
     SELECT c.payee_account_token, c.farmers, c.paid,
            '同一领款账户接收' || CAST(c.farmers AS VARCHAR) || '户农户的赔款，合计'
-           || CAST(CAST(round(c.paid / 10000.0, 2) AS DECIMAL(18, 2)) AS VARCHAR) || '万元，涉及'
+           || CAST(CAST(wb_round(c.paid / 10000.0, 2) AS DECIMAL(18, 2)) AS VARCHAR) || '万元，涉及'
            || CAST(c.companies AS VARCHAR) || '家公司'
            || CASE WHEN c.official = 1 THEN '(领款人为协保员/村干部)' ELSE '' END || '；领款人身份：'
            || coalesce(array_to_string(list_sort(list(DISTINCT s.payee_relation)

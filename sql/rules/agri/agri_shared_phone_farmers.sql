@@ -40,7 +40,7 @@ evidence AS (
            CAST(count(DISTINCT s.farmer_id_token) AS VARCHAR) || '户农户共用同一联系电话投保'
            || CAST(count(DISTINCT s.company_code || '/' || s.policy_no) AS VARCHAR) || '张保单，涉及'
            || CAST(count(DISTINCT s.company_code) AS VARCHAR) || '家公司，保险金额合计'
-           || CAST(CAST(round(sum(s.sum_insured) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
+           || CAST(CAST(wb_round(sum(s.sum_insured) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
            AS evidence_zh
     FROM source AS s JOIN candidates AS c ON c.farmer_phone_token = s.farmer_phone_token
     GROUP BY s.farmer_phone_token

@@ -54,8 +54,8 @@ out_rows AS (
            s.paid_amount AS amount, f.cv AS metric1, f.claims AS metric2,
            coalesce(max(s.village_name) OVER (PARTITION BY f.company_code, f.village, f.loss_date), '同村')
            || CAST(f.claims AS VARCHAR) || '户农户' || CAST(f.loss_date AS VARCHAR) || '出险，亩均赔款均为'
-           || CAST(CAST(round(f.mean_per_mu, 2) AS DECIMAL(18, 2)) AS VARCHAR) || '元(变异系数'
-           || CAST(CAST(round(f.cv, 4) AS DECIMAL(18, 4)) AS VARCHAR) || ')，疑似平均赔付' AS evidence_zh
+           || CAST(CAST(wb_round(f.mean_per_mu, 2) AS DECIMAL(18, 2)) AS VARCHAR) || '元(变异系数'
+           || CAST(CAST(wb_round(f.cv, 4) AS DECIMAL(18, 4)) AS VARCHAR) || ')，疑似平均赔付' AS evidence_zh
     FROM flagged AS f
     JOIN source AS s ON s.company_code = f.company_code AND s.village = f.village
      AND s.loss_date = f.loss_date

@@ -44,7 +44,7 @@ evidence AS (
            || CAST(count(DISTINCT s.vin_token || CAST(s.accident_time AS VARCHAR)) AS VARCHAR)
            || '起事故中受伤索赔，涉及' || CAST(count(DISTINCT s.company_code) AS VARCHAR)
            || '家公司，人伤赔款合计'
-           || CAST(CAST(round(sum(s.injury_paid) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
+           || CAST(CAST(wb_round(sum(s.injury_paid) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
            AS evidence_zh
     FROM source AS s JOIN candidates AS c ON c.injured_id_token = s.injured_id_token
     GROUP BY s.injured_id_token

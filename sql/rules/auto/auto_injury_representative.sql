@@ -64,7 +64,7 @@ evidence AS (
            || CAST(count(DISTINCT CASE WHEN s.litigation = '是' THEN s.company_code || '/' || s.claim_no END)
                    AS VARCHAR)
            || '起)，涉及' || CAST(count(DISTINCT s.company_code) AS VARCHAR) || '家公司，人伤赔款合计'
-           || CAST(CAST(round(sum(s.injury_paid) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
+           || CAST(CAST(wb_round(sum(s.injury_paid) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
            AS evidence_zh
     FROM flagged AS f JOIN source AS s ON s.rep = f.rep
     GROUP BY f.rep, f.n_cases

@@ -101,12 +101,12 @@ flagged AS (
     SELECT shop, shop_name, claims, avg_paid, parts_share, peer_scope, m_paid, m_parts,
            coalesce(z_paid, 0) AS z_paid, coalesce(z_parts, 0) AS z_parts,
            '修理厂' || coalesce(shop_name, shop) || '共' || CAST(claims AS VARCHAR) || '个维修赔案，案均维修金额'
-           || CAST(CAST(round(avg_paid) AS BIGINT) AS VARCHAR) || '元(' || peer_scope || '同业'
-           || CAST(CAST(round(m_paid) AS BIGINT) AS VARCHAR) || '元，标准分'
-           || CAST(CAST(round(coalesce(z_paid, 0), 1) AS DECIMAL(18, 1)) AS VARCHAR) || ')，换件占比'
-           || CAST(CAST(round(100 * parts_share) AS BIGINT) AS VARCHAR) || '%(同业'
-           || CAST(CAST(round(100 * m_parts) AS BIGINT) AS VARCHAR) || '%，标准分'
-           || CAST(CAST(round(coalesce(z_parts, 0), 1) AS DECIMAL(18, 1)) AS VARCHAR) || ')' AS evidence_zh
+           || CAST(CAST(wb_round(avg_paid, 0) AS BIGINT) AS VARCHAR) || '元(' || peer_scope || '同业'
+           || CAST(CAST(wb_round(m_paid, 0) AS BIGINT) AS VARCHAR) || '元，标准分'
+           || CAST(CAST(wb_round(coalesce(z_paid, 0), 1) AS DECIMAL(18, 1)) AS VARCHAR) || ')，换件占比'
+           || CAST(CAST(wb_round(100 * parts_share, 0) AS BIGINT) AS VARCHAR) || '%(同业'
+           || CAST(CAST(wb_round(100 * m_parts, 0) AS BIGINT) AS VARCHAR) || '%，标准分'
+           || CAST(CAST(wb_round(coalesce(z_parts, 0), 1) AS DECIMAL(18, 1)) AS VARCHAR) || ')' AS evidence_zh
     FROM scored
     WHERE z_paid >= $z_threshold OR z_parts >= $z_threshold
 ),

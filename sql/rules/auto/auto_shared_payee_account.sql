@@ -43,7 +43,7 @@ evidence AS (
            '同一领款账户以非本人、非亲属身份接收' || CAST(count(DISTINCT s.party) AS VARCHAR) || '个不同车主/车辆的'
            || CAST(count(DISTINCT s.company_code || '/' || s.claim_no) AS VARCHAR) || '笔赔款，涉及'
            || CAST(count(DISTINCT s.company_code) AS VARCHAR) || '家公司，合计'
-           || CAST(CAST(round(sum(s.paid_amount) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
+           || CAST(CAST(wb_round(sum(s.paid_amount) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
            AS evidence_zh
     FROM source AS s JOIN candidates AS c ON c.payee_account_token = s.payee_account_token
     GROUP BY s.payee_account_token

@@ -46,7 +46,7 @@ evidence AS (
            '同一报案电话(非当事人本人电话)为' || CAST(count(DISTINCT s.party) AS VARCHAR) || '个不同车主/车辆报案'
            || CAST(count(DISTINCT s.company_code || '/' || s.claim_no) AS VARCHAR) || '次，涉及'
            || CAST(count(DISTINCT s.company_code) AS VARCHAR) || '家公司，累计赔付'
-           || CAST(CAST(round(sum(s.paid_amount) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
+           || CAST(CAST(wb_round(sum(s.paid_amount) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
            AS evidence_zh
     FROM source AS s JOIN candidates AS c ON c.reporter_phone_token = s.reporter_phone_token
     GROUP BY s.reporter_phone_token

@@ -73,7 +73,7 @@ evidence AS (
            '同一车辆' || CAST($short_days AS VARCHAR) || '天内出险' || CAST(f.n_short AS VARCHAR) || '次、'
            || CAST($long_days AS VARCHAR) || '天内出险' || CAST(f.n_long AS VARCHAR) || '次，涉及'
            || CAST(count(DISTINCT s.company_code) AS VARCHAR) || '家公司，累计赔付'
-           || CAST(CAST(round(sum(s.paid_amount) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
+           || CAST(CAST(wb_round(sum(s.paid_amount) / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元'
            AS evidence_zh
     FROM flagged AS f JOIN source AS s ON s.vin_token = f.vin_token
     GROUP BY f.vin_token, f.n_short, f.n_long

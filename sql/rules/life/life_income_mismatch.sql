@@ -40,10 +40,7 @@
 WITH source AS (
     SELECT company_code, policy_no, insured_id_token, insured_id_mask, sum_insured, annual_income,
            insured_occupation,
-           year(start_date) - year(insured_id_birth)
-           - CASE WHEN month(start_date) < month(insured_id_birth)
-                    OR (month(start_date) = month(insured_id_birth) AND day(start_date) < day(insured_id_birth))
-                  THEN 1 ELSE 0 END AS age
+           wb_full_years(insured_id_birth, start_date) AS age
     FROM ah_policy
     WHERE line IN ('寿险', '意外险') AND insured_id_token IS NOT NULL
 ),
@@ -72,10 +69,10 @@ out_rows AS (
            a.insured_id_token AS entity_token, a.insured_id_mask AS entity_mask, a.sum_insured AS amount,
            f.ratio AS metric1, f.total_si AS metric2,
            '在' || CAST(f.companies AS VARCHAR) || '家公司累计寿险/意外险保额'
-           || CAST(CAST(round(f.total_si / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元，'
+           || CAST(CAST(wb_round(f.total_si / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元，'
            || CASE WHEN f.income > 0
-                   THEN '为申报年收入' || CAST(CAST(round(f.income / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR)
-                        || '万元的' || CAST(CAST(round(f.ratio, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '倍'
+                   THEN '为申报年收入' || CAST(CAST(wb_round(f.income / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR)
+                        || '万元的' || CAST(CAST(wb_round(f.ratio, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '倍'
                    ELSE '申报无收入' END
            || coalesce('(职业：' || f.occupation || ')', '') AS evidence_zh
     FROM flagged AS f JOIN adults AS a ON a.insured_id_token = f.insured_id_token

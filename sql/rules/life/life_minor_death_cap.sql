@@ -41,10 +41,7 @@ WITH source AS (
 ),
 aged AS (
     SELECT company_code, policy_no, insured_id_token, insured_id_mask, start_date, end_date, death_si,
-           year(start_date) - year(insured_id_birth)
-           - CASE WHEN month(start_date) < month(insured_id_birth)
-                    OR (month(start_date) = month(insured_id_birth) AND day(start_date) < day(insured_id_birth))
-                  THEN 1 ELSE 0 END AS age
+           wb_full_years(insured_id_birth, start_date) AS age
     FROM source
 ),
 minors AS (
@@ -83,8 +80,8 @@ out_rows AS (
            f.total AS metric1, f.age AS metric2,
            '未成年被保险人(投保时' || CAST(f.age AS VARCHAR) || '岁)在' || CAST(f.companies AS VARCHAR)
            || '家公司同时有效的累计身故保额'
-           || CAST(CAST(round(f.total / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元，超过'
-           || CAST(CAST(round(f.cap / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元上限' AS evidence_zh
+           || CAST(CAST(wb_round(f.total / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元，超过'
+           || CAST(CAST(wb_round(f.cap / 10000.0, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '万元上限' AS evidence_zh
     FROM flagged AS f
     JOIN minors AS m ON m.insured_id_token = f.insured_id_token AND m.start_date <= f.anchor
      AND m.end_date >= f.anchor

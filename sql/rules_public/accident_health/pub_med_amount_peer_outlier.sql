@@ -44,7 +44,7 @@ candidates AS (
 flagged AS (
     SELECT company_code, claim_no, insured_id_token, insured_id_mask, hospital_code, paid_amount,
            z AS metric1, value AS metric2,
-           '赔付' || CAST(CAST(round(value) AS BIGINT) AS VARCHAR) || '元，同病组(DRG ' || drg_code || ')平均' || CAST(CAST(round(peer_mean) AS BIGINT) AS VARCHAR) || '元，高出' || CAST(round(z, 1) AS VARCHAR) || '个标准差' AS evidence_zh
+           '赔付' || CAST(CAST(round(value) AS BIGINT) AS VARCHAR) || '元，同病组(DRG ' || drg_code || ')平均' || CAST(CAST(round(peer_mean) AS BIGINT) AS VARCHAR) || '元，高出' || CAST(CAST(wb_round(z, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '个标准差' AS evidence_zh
     FROM candidates
     WHERE z >= $min_z
 ),

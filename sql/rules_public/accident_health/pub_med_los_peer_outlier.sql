@@ -44,7 +44,7 @@ candidates AS (
 flagged AS (
     SELECT company_code, claim_no, insured_id_token, insured_id_mask, hospital_code, paid_amount,
            z AS metric1, value AS metric2,
-           '住院' || CAST(value AS VARCHAR) || '天，同病组(DRG ' || drg_code || ')平均' || CAST(round(peer_mean, 1) AS VARCHAR) || '天，高出' || CAST(round(z, 1) AS VARCHAR) || '个标准差' AS evidence_zh
+           '住院' || CAST(value AS VARCHAR) || '天，同病组(DRG ' || drg_code || ')平均' || CAST(CAST(wb_round(peer_mean, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '天，高出' || CAST(CAST(wb_round(z, 1) AS DECIMAL(18, 1)) AS VARCHAR) || '个标准差' AS evidence_zh
     FROM candidates
     WHERE z >= $min_z
 ),
