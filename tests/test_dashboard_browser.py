@@ -6,13 +6,16 @@
 * the progress and trends dashboards render their charts;
 * five browser sessions at once submit verdicts: none is lost, none errors.
 
-Screenshots go to ``outputs/screenshots/`` as a record (and for docs/dashboards.md).  Select
-these tests with ``pytest -m browser``; without Chromium they skip with the reason, except
-under ``CI=true`` where a missing browser is a failure.
+Screenshots go to ``outputs/screenshots/`` as a record (whole pages), with small copies for the
+README in ``outputs/screenshots/readme/``; ``WORKBENCH_UPDATE_DOC_IMAGES=1`` also writes those
+copies to ``docs/img/`` (committed), so an ordinary test run leaves the working tree clean.
+Select these tests with ``pytest -m browser``; without Chromium they skip with the reason,
+except under ``CI=true`` where a missing browser is a failure.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import re
@@ -34,6 +37,11 @@ from workbench.warehouse import PROJECT_ROOT
 pytestmark = pytest.mark.browser
 
 SHOTS = PROJECT_ROOT / "outputs" / "screenshots"
+DOC_IMAGES = PROJECT_ROOT / "docs" / "img"
+UPDATE_DOC_IMAGES = "WORKBENCH_UPDATE_DOC_IMAGES"
+#: README copies: (css px of the page's top-left region to keep, width in px of the PNG)
+DOC_WIDTH = 880
+DOC_HEIGHTS = {"campaign_progress": 1250, "risk_trends": 1150}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,10 +55,18 @@ LOAD = 180_000  # ms: a Voilà page starts a kernel and runs the notebook first
 STEP = 60_000  # ms: one interaction (a query and a redraw)
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true: the browser tests must run, but {reason}")
+def _unavailable(reason: str, env=os.environ):
+    """Under CI a missing browser fails the tests; elsewhere they skip, saying why (``-ra``)."""
+    if env.get("CI", "").strip().lower() in ("true", "1", "yes"):
+        pytest.fail(f"CI=true: the browser tests must run, but {reason}", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}")
+
+
+def test_a_missing_browser_fails_under_ci_and_skips_elsewhere():
+    with pytest.raises(pytest.fail.Exception, match="CI=true: the browser tests must run"):
+        _unavailable("no Chromium on PATH", env={"CI": "true"})
+    with pytest.raises(pytest.skip.Exception, match="browser tests skipped: no Chromium"):
+        _unavailable("no Chromium on PATH", env={})
 
 
 @pytest.fixture(scope="session")
@@ -205,15 +221,46 @@ _PAGE_HEIGHT = """() => Math.max(document.body.scrollHeight,
         .map(e => e.scrollHeight))"""
 
 
-def _shot(page, name: str):
-    """Record the whole dashboard: Voilà scrolls an inner panel, so grow the viewport to fit it."""
+def _shot(page, name: str, doc_height: int | None = None, doc_from: str | None = None):
+    """Record the whole dashboard: Voilà scrolls an inner panel, so grow the viewport to fit it.
+
+    With ``doc_height`` a small copy of ``doc_height`` css pixels from the top of the page (or
+    of the element ``doc_from``), scaled to :data:`DOC_WIDTH`, is written for the README."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     height = min(int(page.evaluate(_PAGE_HEIGHT)) + 40, 8000)
     page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
     time.sleep(0.5)  # plotly resizes to the new viewport
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if doc_height:
+        top = int(page.locator(doc_from).first.bounding_box()["y"]) - 8 if doc_from else 0
+        top = max(top, 0)
+        clip = {"x": 0, "y": top, "width": size["width"], "height": min(doc_height, height - top)}
+        _doc_copy(page, page.screenshot(clip=clip), name, clip)
     page.set_viewport_size(size)
+
+
+def _doc_copy(page, png: bytes, name: str, clip: dict) -> None:
+    """Scale ``png`` down to DOC_WIDTH px wide with the browser itself (no imaging library)."""
+    scale = DOC_WIDTH / clip["width"]
+    small = page.context.browser.new_page(
+        viewport={"width": DOC_WIDTH, "height": int(clip["height"] * scale) + 1}
+    )
+    try:
+        data = base64.b64encode(png).decode("ascii")
+        small.set_content(
+            '<body style="margin:0"><img id="shot" style="display:block;width:'
+            f'{DOC_WIDTH}px" src="data:image/png;base64,{data}"></body>'
+        )
+        small.wait_for_function("document.getElementById('shot').complete")
+        out = SHOTS / "readme" / f"{name}.png"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        small.locator("#shot").screenshot(path=str(out))
+    finally:
+        small.close()
+    if os.environ.get(UPDATE_DOC_IMAGES) == "1":
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, DOC_IMAGES / out.name)
 
 
 def _count(page) -> int:
@@ -266,7 +313,7 @@ def test_seminar_filter_open_clue_entity_ring_and_verdict(browser, servers, dash
     page.wait_for_selector(f".wb-verdict-subject:has-text('{clue_id}')", timeout=STEP)
     assert "证据 evidence" in page.locator(".wb-evidence").first.inner_text()
     _no_tokens_in_big_type(page)
-    _shot(page, "seminar_clue")
+    _shot(page, "seminar_clue", doc_height=1250)
 
     # entity 360°
     page.locator(".wb-entity-360").first.click()
@@ -274,7 +321,7 @@ def test_seminar_filter_open_clue_entity_ring_and_verdict(browser, servers, dash
     page.wait_for_selector(".wb-entity-records tr >> nth=1", timeout=STEP)
     assert "记录时间线" in page.locator(".wb-entity-timeline").inner_text()
     _no_tokens_in_big_type(page)
-    _shot(page, "seminar_entity")
+    _shot(page, "seminar_entity", doc_height=1100, doc_from=".wb-detail-tabs")
 
     # a ring and its graph
     _select_option_starting(page, ".wb-filter-rule_id select", "ring ")
@@ -293,7 +340,7 @@ def test_seminar_filter_open_clue_entity_ring_and_verdict(browser, servers, dash
     page.get_by_role("tab", name=re.compile("团伙 ring")).click()
     page.wait_for_selector(".wb-ring-graph .js-plotly-plot", timeout=STEP)
     assert "团伙关系图" in page.locator(".wb-ring-graph").inner_text()
-    _shot(page, "seminar_ring")
+    _shot(page, "seminar_ring", doc_height=1000, doc_from=".wb-detail-tabs")
 
     # a verdict is submitted and is then in the store
     assert page.locator(".wb-verdict-subject").inner_text().strip() == ring_id
@@ -348,15 +395,23 @@ def test_progress_and_trends_render_their_charts(browser, servers, name, charts,
         page.locator(".wb-chart .xtitle").count() >= charts - 1
     )  # axis titles (the ring graph has none)
     assert not page.locator(".wb-notice-error, .wb-timeout").count()
-    if name == "risk_trends":
+    time.sleep(1)  # let plotly finish its transitions before the record is taken
+    _shot(page, name, doc_height=DOC_HEIGHTS[name])
+    if name == "risk_trends":  # the line filter redraws the figures for that line only
+        before = page.locator(".wb-trends-headline").inner_text()
         page.locator(".wb-filter-line select").select_option(label="农险")
-        page.wait_for_function("document.body.innerText.includes('线索')", timeout=STEP)
+        page.wait_for_function(
+            "t => document.querySelector('.wb-trends-headline').innerText !== t",
+            arg=before,
+            timeout=STEP,
+        )
         page.wait_for_function(
             f"document.querySelectorAll('.wb-chart .js-plotly-plot').length >= {charts}",
             timeout=STEP,
         )
-    time.sleep(1)  # let plotly finish its transitions before the record is taken
-    _shot(page, name)
+        assert not page.locator(".wb-notice-error, .wb-timeout").count()
+        time.sleep(1)
+        _shot(page, f"{name}_agri")
     assert not errors, errors
     page.context.close()
 

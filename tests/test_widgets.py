@@ -654,3 +654,22 @@ def test_dashboard_command_plans_a_localhost_voila_with_the_warehouse_in_the_env
         )
         == 2
     )
+
+
+def test_readme_shows_each_dashboard_and_how_to_start_it():
+    from workbench.dashboard import DASHBOARDS
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for name in DASHBOARDS:
+        assert f"workbench dashboard {name}" in readme, name
+    images = [m for m in readme.split("(") if m.startswith("docs/img/")]
+    shown = {i.split(")")[0] for i in images}
+    assert {f"docs/img/{n}.png" for n in ("seminar_clue", "campaign_progress", "risk_trends")} <= (
+        shown
+    )
+    for rel in shown | {"docs/img/seminar_entity.png", "docs/img/seminar_ring.png"}:
+        png = PROJECT_ROOT / rel
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", rel
+        assert png.stat().st_size < 300_000, f"{rel} is too big for the README"
+    arch = (PROJECT_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert "`widgets/`" in arch and "workbench/dashboard.py" in arch

@@ -91,8 +91,10 @@ def bar(
     height: int = 380,
     colors: dict | None = None,
     text: bool = True,
+    text_format: str = ",.1~f",
 ) -> go.Figure:
-    """A bar chart: one trace per ``y`` column, or per value of ``color``."""
+    """A bar chart: one trace per ``y`` column, or per value of ``color``; bar labels in
+    ``text_format`` (d3 format, ``,.0f`` for money in 元)."""
     if df is None or df.empty:
         return empty(title, x=x_title, y=y_title)
     fig = go.Figure()
@@ -110,7 +112,7 @@ def bar(
                 name=name,
                 marker_color=(colors or {}).get(name),
                 text=ys if text else None,
-                texttemplate=("%{x:,.1~f}" if horizontal else "%{y:,.1~f}") if text else None,
+                texttemplate=(f"%{{{'x' if horizontal else 'y'}:{text_format}}}" if text else None),
                 textposition="auto",
                 **kw,
             )

@@ -25,7 +25,7 @@ from .queries import (
     fraud_kind_zh,
     line_zh,
 )
-from .ui import CSS, Notice, esc, guarded, money, table_html, tier_badge
+from .ui import CSS, Notice, esc, guarded, money, table_html, tier_badge, when
 
 #: Entities shown with a 360° button; the rest are listed in a table.
 MAX_ENTITY_BUTTONS = 30
@@ -249,6 +249,7 @@ class ClueDetail(w.VBox):
                     "session": "研判会",
                     "recorded_by": "记录人",
                 },
+                formats={"at": when},
                 empty="尚无研判结论 no verdict yet",
             )
             + table_html(
@@ -267,6 +268,7 @@ class ClueDetail(w.VBox):
             + table_html(
                 events,
                 {"at": "时间", "state_zh": "状态", "actor": "操作人", "reason": "说明"},
+                formats={"at": when},
                 empty="尚无流转记录 no lifecycle events yet",
             )
         )

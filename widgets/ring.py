@@ -101,6 +101,7 @@ class RingView(w.VBox):
                 "公司 company",
                 "赔付金额 paid (元)",
                 height=300,
+                text_format=",.0f",
             )
         )
         self.tables.value = (

@@ -227,6 +227,7 @@ class TrendsDashboard(w.VBox):
         self.line.observe(lambda _: self.refresh(), names="value")
         self.period.observe(lambda _: self.refresh(), names="value")
         self.headline = w.HTML()
+        self.headline.add_class("wb-trends-headline")
         names = ("monthly", "kind", "amount", "spread", "rules", "effectiveness")
         self.charts = {n: FigureOutput() for n in names}
         self.table = w.HTML()
@@ -266,5 +267,31 @@ class TrendsDashboard(w.VBox):
         self.charts["rules"].show_figure(rule_chart(per_rule(self.wb, p, line)))
         self.charts["effectiveness"].show_figure(effectiveness_chart(eff))
         self.table.value = '<div class="wb-h">规则效果 rule effectiveness</div>' + table_html(
-            eff, {c: c for c in eff.columns}, empty="尚无下发线索 nothing dispatched yet"
+            eff,
+            {c: EFFECTIVENESS_HEADERS.get(c, c) for c in eff.columns},
+            formats={"确认率": _pct},
+            numeric=("下发", "已有结论", "确认", "排除", "移送", "确认率"),
+            empty="尚无下发线索 nothing dispatched yet",
         )
+
+
+#: Headers of the rule-effectiveness table (its columns are workbench.report's).
+EFFECTIVENESS_HEADERS = {
+    "rule_id": "规则 rule",
+    "title_zh": "规则名称",
+    "下发": "下发 dispatched",
+    "已有结论": "已有结论 decided",
+    "确认": "确认 confirmed",
+    "排除": "排除 not fraud",
+    "移送": "移送 referred",
+    "确认率": "确认率 rate",
+    "建议": "建议 suggestion",
+}
+
+
+def _pct(value) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return "" if v != v else f"{v * 100:.0f}%"

@@ -66,6 +66,14 @@ def esc(value) -> str:
     return html.escape(str(value))
 
 
+def when(value) -> str:
+    """An ISO timestamp from the lifecycle store ('2019-08-01T09:00:03.123456+00:00') as
+    '2019-08-01 09:00:03', escaped."""
+    if isinstance(value, str) and len(value) >= 19 and value[10] == "T":
+        return esc(value[:19].replace("T", " "))
+    return esc(value)
+
+
 def money(value, unit: str = "元") -> str:
     """12,345 元 / 123.4 万元 for large sums."""
     try:

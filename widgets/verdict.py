@@ -18,7 +18,7 @@ from workbench.errors import WorkbenchError
 from workbench.lifecycle import STATES, VERDICTS
 
 from .data import Workbench
-from .ui import CSS, Notice, esc, guarded, table_html
+from .ui import CSS, Notice, esc, guarded, table_html, when
 
 VERDICT_OPTIONS = [
     ("移送公安 refer", "refer"),
@@ -202,6 +202,7 @@ class VerdictForm(w.VBox):
                     "session": "研判会",
                     "recorded_by": "记录人",
                 },
+                formats={"at": when},
                 empty="尚无 none yet",
             )
         )
