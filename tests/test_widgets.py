@@ -438,6 +438,12 @@ def test_entity_view_spans_companies_with_a_timeline(wb):
     assert "AC-C01-2" in view.records.value
     view.show_entity("person", tok("ID", 0xFFFF))
     assert "no records" in view.summary.value
+    view.show_entity("hospital", "H001")  # rules name a hospital by its code where it has one
+    assert "CLM-C01-1" in view.records.value
+    view.show_entity("hospital", "长春市第一医院")  # or by name (the receipt has no code)
+    assert "CLM-C01-1" in view.records.value and "RC1/0001" in view.records.value
+    view.show_entity("receipt", "RC1/0001")
+    assert "CLM-C01-1" in view.records.value and not view.notice.value
 
 
 def test_ring_view_draws_the_graph_members_links_and_money(wb):

@@ -18,6 +18,7 @@ from workbench.rules import discover
 
 from .data import Workbench
 from .queries import (
+    ENTITY_RECORDS,
     clue_entities,
     clue_head,
     clue_records,
@@ -196,13 +197,21 @@ class ClueDetail(w.VBox):
         self.entity_title.value = f'<div class="wb-h">涉案实体 entities ({len(ents)})</div>'
         rows = []
         for r in ents.head(MAX_ENTITY_BUTTONS).itertuples():
-            b = w.Button(
-                description="360°",
-                tooltip="查看该实体的全部记录 everything about this entity",
-                layout=w.Layout(width="64px"),
-            )
-            b.add_class("wb-entity-360")
-            b.on_click(lambda _, t=r.entity_type, k=r.token: self._pivot(t, k))
+            if r.entity_type in ENTITY_RECORDS:
+                b = w.Button(
+                    description="360°",
+                    tooltip="查看该实体的全部记录 everything about this entity",
+                    layout=w.Layout(width="64px"),
+                )
+                b.add_class("wb-entity-360")
+                b.on_click(lambda _, t=r.entity_type, k=r.token: self._pivot(t, k))
+            else:  # e.g. a reported case number: listed, but there is nothing to pivot to
+                b = w.Button(
+                    description="—",
+                    disabled=True,
+                    tooltip="该类实体无360°视图 no 360° view for this kind",
+                    layout=w.Layout(width="64px"),
+                )
             label = w.HTML(
                 f'<span class="wb-mask">{esc(r.mask) or "（无掩码）"}</span> '
                 f"<span>{esc(r.entity_zh)} · 角色 {esc(r.role_zh)} · 记录 {esc(r.record_count)}</span> "

@@ -55,6 +55,7 @@ ENTITY_ZH = {
     "receipt": "医疗票据",
     "ear_tag": "耳标",
     "parcel": "地块",
+    "case": "已报案件",
 }
 
 #: Roles of an entity in a record (角色), as rules and the ring search name them.
@@ -78,6 +79,10 @@ ROLE_ZH = {
     "receipt": "医疗票据",
     "policy": "保单",
     "claim": "赔案",
+    "person": "人员",
+    "reported": "已报案件",
+    "parcel": "地块",
+    "ear_tag": "耳标",
 }
 
 
@@ -343,15 +348,37 @@ ENTITY_RECORDS = {
         FROM auto_claim WHERE representative_name_token || '@' || coalesce(representative_org, '') = $token
            OR representative_name_token = $token
     """,
+    # shops and hospitals: rules name them by code where there is one, else by name
     "repair_shop": """
         SELECT company_code, 'auto_claim' AS record_kind, claim_no AS record_no, 'repair_shop' AS role
-        FROM auto_claim WHERE coalesce(repair_shop_code, repair_shop_name) = $token
+        FROM auto_claim WHERE repair_shop_code = $token OR repair_shop_name = $token
     """,
     "hospital": """
         SELECT company_code, 'ah_claim' AS record_kind, claim_no AS record_no, 'hospital' AS role
-        FROM ah_claim WHERE coalesce(hospital_code, hospital_name) = $token
+        FROM ah_claim WHERE hospital_code = $token OR hospital_name = $token
         UNION ALL SELECT company_code, 'medical_receipt', coalesce(receipt_code, '') || '/' || receipt_no,
-                         'hospital' FROM medical_receipt WHERE coalesce(hospital_code, hospital_name) = $token
+                         'hospital' FROM medical_receipt WHERE hospital_code = $token OR hospital_name = $token
+    """,
+    # a medical receipt ('code/number', or the number alone) and the claims it was presented with
+    "receipt": """
+        WITH r AS (SELECT * FROM medical_receipt
+                   WHERE coalesce(receipt_code, '') || '/' || receipt_no = $token OR receipt_no = $token)
+        SELECT company_code, 'medical_receipt' AS record_kind,
+               coalesce(receipt_code, '') || '/' || receipt_no AS record_no, 'receipt' AS role FROM r
+        UNION ALL SELECT company_code, 'ah_claim', claim_no, 'claim' FROM r
+    """,
+    # a land parcel or an ear tag: the agricultural policies (and claims) that name it
+    "parcel": """
+        SELECT company_code, 'agri_policy' AS record_kind, policy_no AS record_no, 'policy' AS role
+        FROM agri_policy
+        WHERE list_contains(list_transform(string_split(parcel_codes, ';'), lambda x: trim(x)), $token)
+    """,
+    "ear_tag": """
+        SELECT company_code, 'agri_policy' AS record_kind, policy_no AS record_no, 'policy' AS role
+        FROM agri_policy
+        WHERE list_contains(list_transform(string_split(ear_tags, ';'), lambda x: trim(x)), $token)
+        UNION ALL SELECT company_code, 'agri_claim', claim_no, 'claim' FROM agri_claim
+        WHERE list_contains(list_transform(string_split(ear_tags, ';'), lambda x: trim(x)), $token)
     """,
     "agent": """
         SELECT company_code, 'ah_policy' AS record_kind, policy_no AS record_no, 'agent' AS role
