@@ -19,14 +19,15 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ..config import Campaign
 from ..contract import COMPANY_FIELD, Kind, get_kind
 from ..errors import IngestError, WorkbenchError
 from ..protect import Tokenizer
 from .mapping import Profile, detect_kind, load_profile, map_headers
-from .reader import SUPPORTED, read_table
-from .validate import validate
+from .reader import SUPPORTED, read_source
+from .validate import validate_source
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +83,21 @@ def _display_name(path: Path) -> str:
         return str(path)
 
 
-def _file_company(kind: Kind, raw_company: pd.Series | None, explicit: str | None) -> str | None:
+def _file_company(kind: Kind, raw_company: pd.Series | pa.ChunkedArray | None, explicit: str | None) -> str | None:
+    """The company a file belongs to: the most frequent company code in it (first seen wins a tie)."""
     if explicit:
         return explicit
     if not kind.has_company or kind.multi_company or raw_company is None:
         return None
-    values = Counter(v.strip() for v in raw_company if v and v.strip())
+    if isinstance(raw_company, pa.ChunkedArray | pa.Array):  # count distinct codes in Arrow, not per row
+        counts = raw_company.value_counts()  # in order of first appearance
+        pairs = zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+    else:
+        pairs = ((v, 1) for v in raw_company)
+    values: Counter = Counter()
+    for v, c in pairs:
+        if v and v.strip():
+            values[v.strip()] += c
     return values.most_common(1)[0][0] if values else None
 
 
@@ -117,18 +127,25 @@ class Prepared:
     """A file read, recognised and validated (no database touched): what a worker process returns."""
 
     result: FileResult
-    validated: object | None  # Validated, or None when the file failed
+    validated: object | None  # Validated (Arrow tables), or None when the file failed
     blank_rows: int = 0
     ignored: list[str] = field(default_factory=list)
 
 
 def prepare_file(path: Path, campaign: Campaign, tokenizer: Tokenizer, kind_name: str | None = None,
                  company: str | None = None, profile: Profile | None = None) -> Prepared:
-    """Read, recognise and validate one file; safe to run in a worker process."""
+    """Read, recognise and validate one file; safe to run in a worker process.
+
+    In a worker process DuckDB and Arrow use one thread each: the pool already keeps the cores
+    busy with one file per process.  In the main process they use every core.
+    """
+    import multiprocessing
+
+    in_worker = multiprocessing.parent_process() is not None
     started = dt.datetime.now()
     result = FileResult(path=path, status="failed")
     try:
-        raw = read_table(path)
+        raw = read_source(path, threads=not in_worker)
         result.file_format, result.encoding = raw.file_format, raw.encoding
         if kind_name:
             mapping = map_headers(get_kind(kind_name), raw.headers, profile)
@@ -140,8 +157,10 @@ def prepare_file(path: Path, campaign: Campaign, tokenizer: Tokenizer, kind_name
         kind = mapping.kind
         result.kind = kind.name
         comp_col = next((i for i, n in mapping.columns.items() if n == COMPANY_FIELD), None)
-        result.company = _file_company(kind, raw.data[comp_col] if comp_col is not None else None, company)
-        v = validate(raw, mapping, campaign, tokenizer, result.company, profile.values if profile else None)
+        result.company = _file_company(kind, raw.data.column(str(comp_col)) if comp_col is not None else None,
+                                       company)
+        v = validate_source(raw, mapping, campaign, tokenizer, result.company, profile.values if profile else None,
+                            threads=1 if in_worker else None)
     except WorkbenchError as exc:
         zh, _, en = str(exc).partition(" / ")
         result.message_zh, result.message_en = zh, en or zh
@@ -182,8 +201,8 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
         return result
     kind = get_kind(result.kind)
     result.rows_read = v.rows_read
-    result.rows_loaded = len(v.table)
-    result.rows_rejected = int(v.rejects["row"].nunique()) if len(v.rejects) else 0
+    result.rows_loaded = v.table.num_rows
+    result.rows_rejected = v.rows_rejected
     result.rows_normalised, result.rows_warned = v.rows_normalised, v.rows_warned
     notes = []
     if prepared.blank_rows:
@@ -212,14 +231,15 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
         con.register("incoming_rows", table)
         con.execute(f'INSERT INTO "{kind.name}" BY NAME SELECT ?::VARCHAR AS _batch_id, * FROM incoming_rows', [batch_id])
         con.unregister("incoming_rows")
-        if len(v.rejects):
-            rej = v.rejects.assign(batch_id=batch_id, file_name=name, company_code=result.company, kind=kind.name)
-            con.register("incoming_rejects", rej)
-            con.execute('INSERT INTO rejects BY NAME SELECT * FROM incoming_rejects')
+        if v.rejects.num_rows:
+            con.register("incoming_rejects", v.rejects)
+            con.execute("INSERT INTO rejects BY NAME SELECT ?::VARCHAR AS batch_id, ?::VARCHAR AS file_name, "
+                        "?::VARCHAR AS company_code, ?::VARCHAR AS kind, * FROM incoming_rejects",
+                        [batch_id, name, result.company, kind.name])
             con.unregister("incoming_rejects")
-        if len(v.notes):
-            con.register("incoming_notes", v.notes.assign(batch_id=batch_id))
-            con.execute('INSERT INTO row_notes BY NAME SELECT * FROM incoming_notes')
+        if v.notes.num_rows:
+            con.register("incoming_notes", v.notes)
+            con.execute("INSERT INTO row_notes BY NAME SELECT ?::VARCHAR AS batch_id, * FROM incoming_notes", [batch_id])
             con.unregister("incoming_notes")
         result.seconds += (dt.datetime.now() - started).total_seconds()
         _manifest(con, batch_id, name, sha, size, result, "loaded", tokenizer, operator, started)
