@@ -165,6 +165,93 @@ def test_bad_files_give_a_clear_message_and_load_nothing(campaign, tokenizer, tm
     assert con.execute("SELECT status FROM manifest WHERE file_name LIKE ?", [f"%{bad.name}"]).fetchone()[0] == "failed"
 
 
+def test_a_submission_split_into_files_adds_up_and_a_later_one_replaces(campaign, tokenizer, tmp_path):
+    """Two files of one kind in one run are one submission; a later run's file replaces both."""
+    rows = [r for r, outcome in policy_rows() if outcome in ("ok", "normalised")]  # P001 P002 P007 P011
+    part1 = write_csv(tmp_path / "in" / "C01" / "C01_意健险承保_第1批.csv", POLICY_HEAD, rows[:2])
+    write_csv(tmp_path / "in" / "C01" / "C01_意健险承保_第2批.csv", POLICY_HEAD, rows[2:])
+    rep = ingest_paths([part1.parent], campaign, tokenizer=tokenizer)
+    assert [r.status for r in rep.results] == ["loaded", "loaded"]
+    assert [r.replaced for r in rep.results] == [[], []]
+    con = wh(campaign)
+    assert sorted(con.execute("SELECT list(policy_no) FROM ah_policy").fetchone()[0]) == ["P001", "P002", "P007", "P011"]
+    con.close()
+    later = write_csv(tmp_path / "wave2" / "C01" / "C01_意健险承保_更正.csv", POLICY_HEAD, rows[:1])
+    r = ingest_paths([later], campaign, tokenizer=tokenizer).results[0]
+    assert len(r.replaced) == 2
+    assert "替换了此前报送的同类数据(2个批次，4行)" in r.message_zh and "4 rows" in r.message_en
+    con = wh(campaign)
+    assert con.execute("SELECT list(policy_no) FROM ah_policy").fetchone()[0] == ["P001"]
+    con.close()
+
+
+def test_a_file_named_for_one_company_with_another_companys_rows_is_refused(campaign, tokenizer, policies,
+                                                                             tmp_path):
+    ingest_paths([policies], campaign, tokenizer=tokenizer)  # C01 is now a known company
+    other = write_csv(tmp_path / "in" / "C02" / "C02_意健险承保.csv", POLICY_HEAD,
+                      [f"C02,意外险,P900,周八,{ID2},100,20,2018-09-01,2019-08-31,"])
+    ingest_paths([other], campaign, tokenizer=tokenizer)  # C02's own file
+    wrong = write_csv(tmp_path / "bad" / "C02_意健险承保_更正.csv", POLICY_HEAD,
+                      [f"C01,意外险,P901,周九,{ID2},100,20,2018-09-01,2019-08-31,"])
+    rep = ingest_paths([wrong], campaign, tokenizer=tokenizer, receipts_dir=tmp_path / "receipts")
+    r = rep.results[0]
+    assert r.status == "failed" and r.company == "C02"
+    assert "本文件由公司 C02 报送，但文件中的公司代码为 C01" in r.message_zh and "company C02" in r.message_en
+    assert set(rep.receipts) == {"C02"}  # the sender hears of it, in its own receipt
+    con = wh(campaign)
+    assert sorted(con.execute("SELECT company_code, count(*) FROM ah_policy GROUP BY 1").fetchall()) == \
+        [("C01", 4), ("C02", 1)]  # nothing of C01 was replaced
+    con.close()
+
+
+def test_a_failed_file_is_reported_to_the_company_its_name_says(campaign, tokenizer, tmp_path):
+    bad = tmp_path / "in" / "C03" / "C03_意健险承保.csv"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"")
+    rep = ingest_paths([bad], campaign, tokenizer=tokenizer, receipts_dir=tmp_path / "receipts")
+    assert (rep.results[0].status, rep.results[0].company) == ("failed", "C03")
+    assert set(rep.receipts) == {"C03"}
+
+
+def test_a_file_missing_a_required_column_is_refused_as_such(campaign, tokenizer, tmp_path):
+    head = POLICY_HEAD.replace(",起保日期", "")
+    rows = [",".join(c for i, c in enumerate(policy_rows()[0][0].split(",")) if i != 7)]
+    bad = write_csv(tmp_path / "in" / "C01" / "C01_意健险承保.csv", head, rows)
+    r = ingest_paths([bad], campaign, tokenizer=tokenizer).results[0]
+    assert r.status == "failed" and r.kind is None
+    assert r.message_zh.startswith("缺少必填列：起保日期。本文件是“"), r.message_zh
+    assert "start_date" in r.message_en
+
+
+@pytest.mark.parametrize(("extra", "rows_said"), [(",X,Y", "第3行的列数(12)"), ("", "第3行的列数(9)")])
+def test_a_csv_with_ragged_lines_is_refused_with_the_line(campaign, tokenizer, tmp_path, extra, rows_said):
+    good = policy_rows()[0][0]
+    short = ",".join(policy_rows()[7][0].split(",")[:9])
+    ragged = write_csv(tmp_path / "in" / "C01" / "C01_意健险承保.csv", POLICY_HEAD,
+                       [good, (policy_rows()[7][0] + extra) if extra else short, ""])
+    r = ingest_paths([ragged], campaign, tokenizer=tokenizer).results[0]
+    assert r.status == "failed"
+    assert rows_said in r.message_zh and "表头的列数(10)" in r.message_zh and "header has 10" in r.message_en
+    con = wh(campaign)
+    assert con.execute("SELECT count(*) FROM manifest WHERE status = 'loaded'").fetchone()[0] == 0
+    con.close()
+
+
+def test_a_trailing_empty_cell_is_not_a_ragged_line(campaign, tokenizer, tmp_path):
+    rows = [policy_rows()[0][0] + ",", policy_rows()[7][0]]
+    path = write_csv(tmp_path / "in" / "C01" / "C01_意健险承保.csv", POLICY_HEAD, rows)
+    r = ingest_paths([path], campaign, tokenizer=tokenizer).results[0]
+    assert (r.status, r.rows_loaded) == ("loaded", 2)
+
+
+def test_a_shift_jis_csv_is_told_to_be_saved_as_utf8(campaign, tokenizer, tmp_path):
+    path = tmp_path / "in" / "C01" / "C01_data.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes("会社コード,保険番号\nC01,テスト\n".encode("shift_jis"))
+    r = ingest_paths([path], campaign, tokenizer=tokenizer).results[0]
+    assert r.status == "failed" and "CSV UTF-8" in r.message_zh and "Shift-JIS" in r.message_zh
+
+
 def test_gb18030_csv_is_decoded_and_reported(campaign, tokenizer, tmp_path):
     rows = [f"C01,意外险,P001,欧阳娜娜,{ID1},100000,200,2018-08-01,2019-07-31,"]
     path = write_csv(tmp_path / "C01" / "gbk.csv", POLICY_HEAD, rows, encoding="gb18030")

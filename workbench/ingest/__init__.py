@@ -19,6 +19,7 @@ from ..warehouse import PROJECT_ROOT, connect
 from .load import (
     FileResult,
     already_loaded,
+    known_companies,
     list_files,
     load_prepared,
     load_profiles,
@@ -107,17 +108,19 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
             results.append(None)
             todo.append((len(results) - 1, path, sha, failed_before, prof))
         op = operator or campaign.operator or None
-        args = [(path, campaign, tokenizer, kind, company, prof) for _, path, _, _, prof in todo]
+        known = known_companies(con)
+        this_run: set[str] = set()  # batches loaded by this run: files of one submission add up
+        args = [(path, campaign, tokenizer, kind, company, prof, known) for _, path, _, _, prof in todo]
         total_bytes = sum(path.stat().st_size for _, path, _, _, _ in todo)
         if jobs > 1 and len(todo) > 1 and total_bytes > PARALLEL_MIN_BYTES:
             # read + validate in parallel; the warehouse has one writer, so loading stays here, in order
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 prepared = pool.map(_prepare, args)
                 for (pos, _, sha, failed_before, _), prep in zip(todo, prepared, strict=True):
-                    results[pos] = load_prepared(con, prep, sha, tokenizer, op, failed_before)
+                    results[pos] = load_prepared(con, prep, sha, tokenizer, op, failed_before, this_run)
         else:
             for (pos, _, sha, failed_before, _), a in zip(todo, args, strict=True):
-                results[pos] = load_prepared(con, _prepare(a), sha, tokenizer, op, failed_before)
+                results[pos] = load_prepared(con, _prepare(a), sha, tokenizer, op, failed_before, this_run)
         receipts = {}
         if receipts_dir is not False:
             receipts = write_receipts(con, results, campaign, receipts_dir or campaign.output_dir / "receipts",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +102,36 @@ def _file_company(kind: Kind, raw_company: pd.Series | pa.ChunkedArray | None, e
     return values.most_common(1)[0][0] if values else None
 
 
+def path_company(path: Path, known: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """The company a file's name or folder says it comes from (文件名/文件夹所示公司), or None.
+
+    Insurers name their files ``<company code>_<kind>…`` and the association files them in one
+    folder per company.  The file-name prefix or a folder name counts when it is a company code
+    the warehouse knows (``known``: register and earlier submissions), or when the file-name
+    prefix and the folder agree (``C02/C02_意健险理赔.csv``) on a first ingest.
+    """
+    prefix = re.split(r"[_\-\s·.]", path.stem, maxsplit=1)[0].strip()
+    folders = [f.name for f in list(path.parents)[:3]]
+    for candidate in (prefix, *folders):
+        if candidate and candidate in known:
+            return candidate
+    if prefix and path.parent.name == prefix:
+        return prefix
+    return None
+
+
+def known_companies(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Company codes the warehouse knows: the company register (机构名录) and earlier submissions."""
+    codes: set[str] = set()
+    for sql in ("SELECT DISTINCT company_code FROM manifest WHERE company_code IS NOT NULL",
+                f'SELECT DISTINCT "{COMPANY_FIELD}" FROM company'):
+        try:
+            codes |= {r[0] for r in con.execute(sql).fetchall() if r[0]}
+        except duckdb.Error:  # no register loaded yet
+            pass
+    return frozenset(codes)
+
+
 def _profile_for(path: Path, profiles: dict[str, Profile], explicit: Profile | None) -> Profile | None:
     if explicit:
         return explicit
@@ -133,8 +164,13 @@ class Prepared:
 
 
 def prepare_file(path: Path, campaign: Campaign, tokenizer: Tokenizer, kind_name: str | None = None,
-                 company: str | None = None, profile: Profile | None = None) -> Prepared:
+                 company: str | None = None, profile: Profile | None = None,
+                 known: frozenset[str] = frozenset()) -> Prepared:
     """Read, recognise and validate one file; safe to run in a worker process.
+
+    ``known``: the company codes the warehouse knows (:func:`known_companies`), to tell which
+    company a file's name stands for: a file named for one company holding another's rows is
+    refused, and a file that cannot be read is reported to the company its name says.
 
     In a worker process DuckDB and Arrow use one thread each: the pool already keeps the cores
     busy with one file per process.  In the main process they use every core.
@@ -153,17 +189,39 @@ def prepare_file(path: Path, campaign: Campaign, tokenizer: Tokenizer, kind_name
                 raise IngestError(f"{path.name}: 缺少必填列：{'、'.join(mapping.missing_required)}，请按模板表头报送 / "
                                   f"missing required columns for {kind_name}: {', '.join(mapping.missing_required)}")
         else:
-            mapping = detect_kind(raw.headers, path.name, profile)
+            try:
+                mapping = detect_kind(raw.headers, path.name, profile)
+            except IngestError as exc:
+                if raw.encoding != "gb18030":
+                    raise
+                zh, _, en = str(exc).partition(" / ")  # GB18030 decodes almost any bytes: Shift-JIS … come out garbled
+                raise IngestError(
+                    f"{zh}（若表头显示为乱码，文件可能不是UTF-8或GBK编码(如Shift-JIS、Big5)，请另存为“CSV UTF-8(逗号分隔)”）"
+                    f" / {en} (if the headers look garbled the file is in another encoding, e.g. Shift-JIS or Big5: "
+                    "save it as CSV UTF-8)"
+                ) from exc
         kind = mapping.kind
         result.kind = kind.name
         comp_col = next((i for i, n in mapping.columns.items() if n == COMPANY_FIELD), None)
         result.company = _file_company(kind, raw.data.column(str(comp_col)) if comp_col is not None else None,
                                        company)
+        named = None if (company or not kind.has_company or kind.multi_company) else \
+            path_company(path, known | ({result.company} if result.company else set()))
+        if named and result.company and named != result.company:
+            found = result.company
+            result.company = named  # the receipt goes to the company that sent the file
+            raise IngestError(
+                f"{path.name}：文件名/文件夹表明本文件由公司 {named} 报送，但文件中的公司代码为 {found}。"
+                f"每家公司只能报送本公司数据，整个文件未入库；请核对公司代码或文件名后重新报送 / the file name says "
+                f"company {named} but its rows carry company code {found}; nothing was loaded — correct the "
+                "company code or the file name and send it again"
+            )
         v = validate_source(raw, mapping, campaign, tokenizer, result.company, profile.values if profile else None,
                             threads=1 if in_worker else None)
     except WorkbenchError as exc:
         zh, _, en = str(exc).partition(" / ")
         result.message_zh, result.message_en = zh, en or zh
+        result.company = result.company or company or path_company(path, known)  # whose receipt tells it
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return Prepared(result, None)
     result.seconds = (dt.datetime.now() - started).total_seconds()
@@ -185,8 +243,15 @@ def already_loaded(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> tupl
 
 
 def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, tokenizer: Tokenizer,
-                  operator: str | None, failure_recorded: bool = False) -> FileResult:
-    """Write a prepared file in ONE transaction: replace the earlier batch, insert rows, rejects, notes, manifest."""
+                  operator: str | None, failure_recorded: bool = False,
+                  this_run: set[str] | None = None) -> FileResult:
+    """Write a prepared file in ONE transaction: replace the earlier batch, insert rows, rejects, notes, manifest.
+
+    A company's resubmission of a kind replaces the batches of that kind loaded by EARLIER
+    ingest runs; the batches in ``this_run`` (files of the same run: a submission split into
+    several files, e.g. past Excel's row limit) are kept side by side.  The loaded batch id is
+    added to ``this_run``.
+    """
     started = dt.datetime.now()
     result, v = prepared.result, prepared.validated
     path = result.path
@@ -223,10 +288,17 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
         else:
             old = con.execute("SELECT batch_id FROM manifest WHERE kind = ? AND company_code IS NULL AND status = 'loaded'"
                               " AND file_name = ?", [kind.name, name]).fetchall()
+        old = [(old_id,) for (old_id,) in old if old_id not in (this_run or ())]
+        replaced_rows = 0
         for (old_id,) in old:
+            replaced_rows += con.execute(f'SELECT count(*) FROM "{kind.name}" WHERE _batch_id = ?', [old_id]).fetchone()[0]
             con.execute(f'DELETE FROM "{kind.name}" WHERE _batch_id = ?', [old_id])
             con.execute("UPDATE manifest SET status = 'replaced', replaced_by = ? WHERE batch_id = ?", [batch_id, old_id])
             result.replaced.append(old_id)
+        if old:  # say so: a resubmission removes what the company sent before
+            result.message_zh += f"；本次为重新报送，替换了此前报送的同类数据({len(old)}个批次，{replaced_rows}行)"
+            result.message_en += (f"; a resubmission: replaced the earlier submission of this kind "
+                                  f"({len(old)} batches, {replaced_rows} rows)")
         table = v.table
         con.register("incoming_rows", table)
         con.execute(f'INSERT INTO "{kind.name}" BY NAME SELECT ?::VARCHAR AS _batch_id, * FROM incoming_rows', [batch_id])
@@ -247,6 +319,8 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
     except Exception:
         con.execute("ROLLBACK")
         raise
+    if this_run is not None:
+        this_run.add(batch_id)
     result.status = "loaded"
     log.info("loaded %s: %s %s read=%d loaded=%d rejected=%d", name, kind.name, result.company,
              result.rows_read, result.rows_loaded, result.rows_rejected)

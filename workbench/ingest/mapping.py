@@ -115,7 +115,10 @@ def detect_kind(headers: list[str], file_name: str, profile: Profile | None = No
     if profile and profile.kind:
         return map_headers(KINDS[profile.kind], headers, profile)
     scored = []
-    for kind in KINDS.values():
+    # the public-dataset extension kinds are loaded through their profiles only (evaluate-public):
+    # a province file missing a column must not be taken for one of them
+    candidates = [k for k in KINDS.values() if k.group != "public"]
+    for kind in candidates:
         try:
             m = map_headers(kind, headers, profile)
         except IngestError:
@@ -123,9 +126,18 @@ def detect_kind(headers: list[str], file_name: str, profile: Profile | None = No
         if not m.missing_required and m.columns:
             scored.append((len(m.columns) / len(kind.fields), len(m.columns), m))
     if not scored:
-        best = max(KINDS.values(), key=lambda k: len(map_headers(k, headers).columns))
+        best = max(candidates, key=lambda k: len(map_headers(k, headers).columns))
         m = map_headers(best, headers)
         shown = "、".join(h for h in headers[:8] if h)
+        missing_en = ", ".join(f"{f.zh} ({f.name})" for f in best.fields if f.zh in m.missing_required)
+        n_required = sum(1 for f in best.fields if f.required)
+        present = n_required - len(m.missing_required)
+        if len(m.columns) >= 3 and present >= max(2, 2 * n_required // 3):  # clearly that kind, columns missing
+            raise IngestError(
+                f"缺少必填列：{'、'.join(m.missing_required)}。本文件是“{best.zh}”，请按模板补齐这些列后重新报送"
+                f"(workbench template {best.name} 生成模板) / missing required columns for {best.name}: "
+                f"{missing_en}; add them as in the template and send the file again"
+            )
         raise IngestError(
             f"无法识别数据类型：表头({shown}…)与任何报送模板都不符"
             + (f"；最接近“{best.zh}”，但缺少必填列：{'、'.join(m.missing_required)}" if m.columns else "")

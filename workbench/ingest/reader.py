@@ -192,16 +192,56 @@ def _sniff(text: str) -> str:
         return ","
 
 
+def _check_grid(path: Path, text: str, sep: str) -> list[list[str]]:
+    """Refuse a CSV whose lines do not all have the header's number of fields (列数不一致).
+
+    Excel writes every line with the same number of separators; a line with more fields holds an
+    unquoted separator inside a value, a line with fewer was cut or hand-edited.  Either way the
+    values would land in the wrong columns, so the whole file is refused with the line numbers
+    (spreadsheet rows: the header is row 1).  Extra trailing cells that are empty are tolerated;
+    blank lines are counted as blank rows, as before.
+    """
+    bad: list[tuple[int, int]] = []
+    width = None
+    records: list[list[str]] = []
+    for row_no, rec in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+        if width is None:
+            width = len(rec)
+            records.append(rec)
+            if not any(c.strip() for c in rec):
+                return records  # no header: _frame says so
+            continue
+        if not any(c.strip() for c in rec):
+            records.append([""] * width)
+            continue
+        if len(rec) < width or (len(rec) > width and any(c.strip() for c in rec[width:])):
+            bad.append((row_no, len(rec)))
+        records.append(rec[:width])
+    if bad:
+        shown = bad[:5]
+        rows = "、".join(str(r) for r, _ in shown) + ("等" if len(bad) > 5 else "")
+        counts = "、".join(str(n) for _, n in shown)
+        raise _fail(
+            path,
+            f"第{rows}行的列数({counts})与表头的列数({width})不一致，共{len(bad)}行——可能是内容中有未加引号的逗号，"
+            "或行被截断；整个文件未入库，请用报送模板另存为CSV后重新报送",
+            f"rows {', '.join(str(r) for r, _ in shown)}{' …' if len(bad) > 5 else ''} have {counts} fields but the "
+            f"header has {width} ({len(bad)} rows in all: an unquoted comma in a value, or a cut line?); nothing "
+            "was loaded — save the file again from the template as CSV",
+        )
+    return records
+
+
 def read_csv(path: Path, data: bytes | None = None) -> RawTable:
     data = path.read_bytes() if data is None else data
     text, encoding = decode_text(path, data)
     sep = _sniff(text)
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
-                         skip_blank_lines=False, engine="c")
-    except Exception as exc:
-        raise _fail(path, f"CSV文件格式错误，无法解析({exc})", f"the CSV cannot be parsed ({exc})") from exc
-    return _frame(path, df, "csv", encoding)
+        records = _check_grid(path, text, sep)  # the lines, each cut to the header's width
+    except csv.Error as exc:
+        raise _fail(path, f"CSV文件格式错误，无法解析({exc})，请用报送模板另存为CSV后重新报送",
+                    f"the CSV cannot be parsed ({exc}); save it again from the template as CSV") from exc
+    return _frame(path, records, "csv", encoding)
 
 
 class _Irregular(Exception):
