@@ -333,6 +333,10 @@ def test_receipt_lists_rejects_for_the_company(campaign, tokenizer, policies):
     rej = list(wb["退回明细"].iter_rows(values_only=True))
     assert len(rej) == 1 + 9  # header + one line per (row, reason)
     assert {r[1] for r in rej[1:]} == {4, 5, 6, 7, 8, 10, 11, 12, 13}
+    assert {r[0] for r in rej[1:]} == {policies.name}  # the file's name, not the association's folders
+    summary = list(wb["回执汇总"].iter_rows(values_only=True))
+    assert summary[6][-2:] == ("说明 message", "说明(English) message")
+    assert summary[7][-1] == "9 rows rejected, see the receipt"  # rows 4-8 and 10-13
 
 
 def test_fast_paths_agree_with_the_one_value_checkers():

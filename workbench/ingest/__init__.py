@@ -63,7 +63,7 @@ class IngestReport:
             lines.append(f"  {k:<22}{a:>10,}{b:>10,}{c:>10,}")
         for r in self.results:
             if r.status == "failed":
-                lines.append(f"  未入库 FAILED {r.path.name}: {r.message_zh}")
+                lines.append(f"  未入库 FAILED {r.path.name}: {r.message_zh} / {r.message_en}")
         if self.receipts:
             lines.append(f"  回执 receipts: {len(self.receipts)} 个, 如 {next(iter(self.receipts.values()))}")
         return "\n".join(lines)

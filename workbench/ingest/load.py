@@ -262,7 +262,7 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
     if v is None:
         if not failure_recorded:  # record a failure once per distinct file content
             _manifest(con, batch_id, name, sha, size, result, "failed", tokenizer, operator, started)
-        log.warning("file not loaded: %s", result.message_zh)
+        log.warning("未入库 file not loaded: %s / %s", result.message_zh, result.message_en)
         return result
     kind = get_kind(result.kind)
     result.rows_read = v.rows_read

@@ -46,21 +46,24 @@ def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, 
         ws.append([cell(ws, "经办人 operator"), cell(ws, operator_label(campaign))])
         ws.append([])
         header = ["文件 file", "数据类型 kind", "状态 status", "读取行数 read", "入库行数 loaded", "退回行数 rejected",
-                  "自动规范化行数 normalised", "警告行数 warned", "编码 encoding", "说明 message"]
+                  "自动规范化行数 normalised", "警告行数 warned", "编码 encoding", "说明 message",
+                  "说明(English) message"]
         append_rows(ws, header, [
             [r.path.name, KINDS[r.kind].zh if r.kind in KINDS else "无法识别", STATUS_ZH.get(r.status, r.status),
              r.rows_read, r.rows_loaded, r.rows_rejected, r.rows_normalised, r.rows_warned,
-             r.encoding or r.file_format, r.message_zh] for r in rs])
+             r.encoding or r.file_format, r.message_zh, r.message_en] for r in rs])
         batches = [r.batch_id for r in rs if r.batch_id and r.status == "loaded"]
         ws2 = wb.create_sheet("退回明细")
         rows = con.execute(
-            "SELECT file_name, \"row\", header, reason_zh, reason_en, value_mask FROM rejects "
-            "WHERE batch_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY file_name, \"row\"", [batches]).fetchall()
+            "SELECT regexp_replace(file_name, '^.*[/\\\\]', '') AS file, \"row\", header, reason_zh, reason_en, "
+            "value_mask FROM rejects WHERE batch_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY file, \"row\"",
+            [batches]).fetchall()
         append_rows(ws2, ["文件 file", "行号 row", "列 column", "退回原因 reason", "reason (English)",
                           "问题值(已脱敏) value (masked)"], rows)
         ws3 = wb.create_sheet("规范化与警告")
         rows = con.execute(
-            "SELECT m.file_name, n.field, n.severity, n.code, count(*) AS n, any_value(n.note_zh) "
+            "SELECT regexp_replace(m.file_name, '^.*[/\\\\]', '') AS file, n.field, n.severity, n.code, count(*) AS n, "
+            "any_value(n.note_zh) "
             "FROM row_notes n JOIN manifest m USING (batch_id) WHERE n.batch_id IN (SELECT unnest(?::VARCHAR[])) "
             "GROUP BY ALL ORDER BY 1, 2, 3, 4", [batches]).fetchall()
         append_rows(ws3, ["文件 file", "字段 field", "类别 severity", "代码 code", "行数 rows", "说明 note"],
