@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("synth", help="generate the synthetic province (模拟数据)", description=cmd_synth.__doc__)
     p.add_argument("--out", help="output folder (default: [paths] synth_dir)")
     p.add_argument("--seed", type=int, default=20190701, help="random seed (default 20190701)")
-    p.add_argument("--scale", default="demo", choices=["small", "demo", "x10", "province"],
+    p.add_argument("--scale", default="demo", choices=["small", "demo", "x10", "x30", "province"],
                    help="size of the province (default demo: 12 companies, ~50,000 persons)")
     p.add_argument("--format", default="mixed", choices=["mixed", "parquet"],
                    help="mixed = xlsx/CSV as insurers send them; parquet = fast, for benchmarks")

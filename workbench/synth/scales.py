@@ -3,7 +3,7 @@
 One :class:`Scale` per name the CLI accepts.  Counts are targets: the
 background generators aim at them, then planted scenarios and hard negatives
 add a few hundred rows on top.  ``small`` is for unit tests (seconds), ``demo``
-for the notebooks and dashboards (under a minute), ``x10`` and ``province`` for
+for the notebooks and dashboards (under a minute), ``x10``, ``x30`` and ``province`` for
 performance work (parquet, vectorized only).
 """
 
@@ -92,6 +92,23 @@ SCALES: dict[str, Scale] = {
             scenarios=20,
             pre2017=24,
             high_risk=12,
+        ),
+        Scale(  # a rung of the benchmark ladder between x10 and province (about 5.6 million policies)
+            "x30",
+            n_pc=18,
+            n_agri=10,
+            n_life=12,
+            persons=1_500_000,
+            ah_policies=3_600_000,
+            ah_claims=600_000,
+            hist_claims=180_000,
+            auto_policies=1_800_000,
+            auto_claims=450_000,
+            agri_policies=300_000,
+            agri_claims=60_000,
+            scenarios=30,
+            pre2017=36,
+            high_risk=18,
         ),
         Scale(
             "province",
