@@ -17,8 +17,9 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+# the tests include the Spark parity test (tests/test_spark_parity.py): the spark extra comes too
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,spark]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -45,7 +46,7 @@ demo: $(VENV)/.installed
 NOTEBOOK_DIRS = $(sort $(dir $(wildcard parametrized/*.ipynb notebooks/*.ipynb)))
 
 test: $(VENV)/.installed-test
-	$(PY) -m pytest tests $(if $(NOTEBOOK_DIRS),--nbmake $(NOTEBOOK_DIRS))
+	$(PY) -m pytest tests --durations=15 $(if $(NOTEBOOK_DIRS),--nbmake $(NOTEBOOK_DIRS))
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

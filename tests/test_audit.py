@@ -120,3 +120,36 @@ def test_many_processes_append_without_losing_or_forking(tmp_path):
     s = LifecycleStore(path)
     check = audit.verify_chain(s)
     assert check.ok and check.checked == 60
+
+
+def test_detail_without_company_shows_a_dash(store):
+    audit.record(store, "quality", summary="全省记分卡")
+    row = audit.entries(store).iloc[0].to_dict()  # read through pandas: NULL company is NaN
+    text = audit.detail_text(row)
+    assert "  公司 company: —  对象 subject: —\n" in text
+    assert "  数据指纹 data fingerprint: —\n" in text
+    assert "nan" not in text and "详情 details" not in text
+
+
+def test_unknown_action_is_an_error_naming_the_valid_ones(store, tmp_path, capsys):
+    audit.record(store, "quality", summary="a")
+    with pytest.raises(WorkbenchError) as err:
+        audit.entries(store, action="package,bogus")
+    msg = str(err.value)
+    assert msg.startswith("未知的审计动作 'bogus'，可选：入库、筛查、执行笔记本、")
+    assert "/ unknown audit action 'bogus'; valid actions: ingest, screen, run, package, verify, " in msg
+    assert msg.endswith(", ".join(audit.ACTIONS))
+    assert list(audit.entries(store, action="数据质量记分卡").summary) == ["a"]  # Chinese names still work
+
+    from workbench.cli import main
+    from workbench.warehouse import PROJECT_ROOT
+
+    cfg = tmp_path / "campaign.toml"
+    cfg.write_text((PROJECT_ROOT / "campaign.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    capsys.readouterr()
+    # the store fixture is tmp_path/lifecycle.sqlite, the one beside tmp_path/w.duckdb
+    assert main(["--config", str(cfg), "audit", "--action", "bogus", "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    out = capsys.readouterr()
+    assert "没有符合条件" not in out.out
+    assert out.err.startswith("错误 / error: 未知的审计动作 'bogus'，可选：")
+    assert "valid actions: ingest, screen, run, " in out.err

@@ -68,3 +68,57 @@ def test_manifest_checksums_are_real(package):
     m = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
     e = next(x for x in m["files"] if x["path"].endswith(".txt"))
     assert e["sha256"] == hashlib.sha256("请在30日内反馈".encode()).hexdigest()
+
+
+class _UnflaggedName(zipfile.ZipInfo):
+    """A member whose name is written as the given bytes without the UTF-8 flag (as Info-ZIP
+    ``zip`` and Windows' built-in zip write them)."""
+
+    def __init__(self, raw: bytes, **kw):
+        super().__init__(raw.decode("cp437"), **kw)  # what Python's reader will see at first
+        self.raw_name = raw
+
+    def _encodeFilenameFlags(self):
+        return self.raw_name, self.flag_bits & ~0x800
+
+
+def _rezip(folder, dest, encoding, edit=None):
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                rel = f"{folder.name}/{p.relative_to(folder).as_posix()}"
+                data = p.read_bytes()
+                if edit and rel.endswith(edit):
+                    data += b" edited"
+                z.writestr(_UnflaggedName(rel.encode(encoding), date_time=(2019, 8, 1, 0, 0, 0)), data)
+    return dest
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_rezipped_without_utf8_flag_verifies(package, tmp_path, encoding):
+    z = _rezip(package, tmp_path / f"rezipped_{encoding}.zip", encoding)
+    with zipfile.ZipFile(z) as check:  # the names really are unflagged, and garbled for Python's reader
+        assert all(not i.flag_bits & 0x800 for i in check.infolist())
+        assert "C01_线索下发/files/说明.txt" not in check.namelist()
+    v = verify_package(z)
+    assert v.ok, v.to_text()
+    assert (v.checked, v.missing, v.unexpected) == (2, [], [])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_rezipped_without_utf8_flag_still_finds_tampering(package, tmp_path, encoding):
+    z = _rezip(package, tmp_path / f"tampered_{encoding}.zip", encoding, edit="说明.txt")
+    v = verify_package(z)
+    assert not v.ok
+    assert (v.altered, v.missing, v.unexpected) == (["files/说明.txt"], [], [])
+    assert "被修改 altered: files/说明.txt" in v.to_text()
+
+
+def test_rezipped_with_info_zip_verifies(package, tmp_path):
+    import shutil
+
+    if shutil.which("zip") is None:
+        pytest.skip("Info-ZIP zip not installed")
+    z = tmp_path / "infozip.zip"
+    subprocess.run(["zip", "-qr", str(z), package.name], cwd=package.parent, check=True)
+    assert verify_package(z).ok

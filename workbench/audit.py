@@ -62,6 +62,7 @@ ACTIONS = {
     "verify": "报送包校验",
     "export_national": "全国复筛导出",
     "import_national": "全国复筛结果导入",
+    "export_parquet": "导出parquet(Spark筛查)",
     "feedback": "反馈导入",
     "verdict": "研判结论",
     "refer": "案件移送",
@@ -411,7 +412,13 @@ def entries(
     if action:
         wanted = []
         for a in (x.strip() for x in action.split(",") if x.strip()):
-            wanted += [k for k, zh in ACTIONS.items() if a in (k, zh)] or [a]
+            found = [k for k, zh in ACTIONS.items() if a in (k, zh)]
+            if not found:
+                raise WorkbenchError(
+                    f"未知的审计动作 {a!r}，可选：{'、'.join(ACTIONS.values())} / unknown audit action {a!r}; "
+                    f"valid actions: {', '.join(ACTIONS)}"
+                )
+            wanted += found
         where.append(f"action IN ({','.join('?' * len(wanted))})")
         params += wanted
     if operator:
@@ -465,15 +472,22 @@ def listing(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _shown(value, empty: str = "—") -> str:
+    """A column of an entry as text: ``empty`` for NULL (None, or NaN once read through pandas) and ''."""
+    if value is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+        return empty
+    return str(value)
+
+
 def detail_text(row) -> str:
-    """One entry in full: inputs and outputs with their hashes."""
+    """One entry in full: inputs and outputs with their hashes; a column without a value shows —."""
     lines = [
         f"审计记录 #{row['audit_id']}  {row['at']}",
         f"  经办人 operator: {row['operator']} ({row['operator_source']})",
         f"  动作 action: {ACTIONS.get(row['action'], row['action'])} ({row['action']})  状态 status: {row['status']}",
-        f"  公司 company: {row['company'] or '-'}  对象 subject: {row['subject'] or '-'}",
-        f"  摘要 summary: {row['summary'] or ''}",
-        f"  数据指纹 data fingerprint: {row['data_fingerprint'] or '-'}",
+        f"  公司 company: {_shown(row['company'])}  对象 subject: {_shown(row['subject'])}",
+        f"  摘要 summary: {_shown(row['summary'], '')}",
+        f"  数据指纹 data fingerprint: {_shown(row['data_fingerprint'])}",
     ]
     ins = json.loads(row["inputs"] or "[]")
     lines.append(f"  输入 inputs ({len(ins)}):")
@@ -486,7 +500,7 @@ def detail_text(row) -> str:
     lines += [
         f"    {o.get('sha256', '')[:16]}  {o.get('path') or o.get('name') or o}" for o in outs
     ]
-    if row.get("details"):
+    if _shown(row.get("details"), ""):
         lines.append(f"  详情 details: {row['details']}")
     lines.append(f"  链 chain: prev {row['prev_hash'][:16]} → this {row['entry_hash'][:16]}")
     return "\n".join(lines)

@@ -59,12 +59,15 @@ def _available(con, rule_ids) -> list[str]:
     return [r for r in rule_ids if r in have]
 
 
-def run_top_down(con, *, params: dict | None = None) -> ScreenResult:
-    """Match the platform clue lists (auto, agri) to the warehouse and enrich them."""
+def run_top_down(con, *, params: dict | None = None, **engine) -> ScreenResult:
+    """Match the platform clue lists (auto, agri) to the warehouse and enrich them.
+
+    ``engine`` (every ``run_*`` step): where the rules run, as :func:`workbench.screen.screen`
+    takes it — ``engine="spark"``, ``spark_master``, ``spark_conf``, ``parquet``, ``spark``."""
     rules = _available(con, TOP_DOWN_RULES)
     if not rules:
         raise WorkbenchError("没有自上而下匹配规则 / no top-down rules found in sql/rules")
-    return screen(con, rules=rules, params=params, period="campaign", rings=False)
+    return screen(con, rules=rules, params=params, period="campaign", rings=False, **engine)
 
 
 def unmatched_platform_clues(con) -> pd.DataFrame:
@@ -84,27 +87,28 @@ def unmatched_platform_clues(con) -> pd.DataFrame:
 
 
 def run_cross_comparison(con, *, params: dict | None = None, lines: list[str] | None = None,
-                         rules: list[str] | None = None, rings: bool = True) -> ScreenResult:
+                         rules: list[str] | None = None, rings: bool = True, **engine) -> ScreenResult:
     """The platform screening of the 2018-onward upload: every rule (but the form-driven ones) and rings."""
     from .rules import discover, select_rules
 
     if rules is None:
         chosen = select_rules(discover(), lines=lines, period="campaign")
         rules = [r.id for r in chosen if r.id not in TOP_DOWN_RULES + KNOWN_CASE_RULES]
-    return screen(con, rules=rules, params=params, period="campaign", rings=rings)
+    return screen(con, rules=rules, params=params, period="campaign", rings=rings, **engine)
 
 
-def run_known_cases(con, *, params: dict | None = None) -> ScreenResult:
+def run_known_cases(con, *, params: dict | None = None, **engine) -> ScreenResult:
     """Screen the whole industry for the people, accounts, agents, shops of the cases companies hold."""
     rules = _available(con, KNOWN_CASE_RULES)
     if not rules:
         raise WorkbenchError("没有已知案件筛查规则 / no known-case rules found in sql/rules")
-    return screen(con, rules=rules, params=params, period="campaign", rings=False)
+    return screen(con, rules=rules, params=params, period="campaign", rings=False, **engine)
 
 
-def run_pre2017(con, *, params: dict | None = None) -> ScreenResult:
+def run_pre2017(con, *, params: dict | None = None, **engine) -> ScreenResult:
     """The accident & health rules on the pre-2017 settled claims (ah_claim_hist, medical_receipt_hist)."""
-    return screen(con, lines=["accident_health", "life"], params=params, period="pre2017", rings=False)
+    return screen(con, lines=["accident_health", "life"], params=params, period="pre2017", rings=False,
+                  **engine)
 
 
 # --- Attachments 3 and 4 (pre-2017 self-review) -------------------------------------------------

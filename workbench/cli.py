@@ -116,10 +116,12 @@ _EXTENSIONS: list = []
 
 
 def _load_extensions() -> None:
-    from . import cli_commands  # noqa: F401  (registers its subcommands)
-    from . import cli_dashboard  # noqa: F401
-    from . import cli_governance  # noqa: F401  (audit, quality, assign, case-study)
-    from . import cli_public  # noqa: F401  (evaluate-public)
+    from . import (
+        cli_commands,  # noqa: F401  (registers its subcommands)
+        cli_dashboard,  # noqa: F401
+        cli_governance,  # noqa: F401  (audit, quality, assign, case-study)
+        cli_public,  # noqa: F401  (evaluate-public)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

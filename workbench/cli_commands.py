@@ -21,7 +21,13 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    """Import the clue workbooks companies return (反馈导入): conclusions, amounts, referrals."""
+    """Import the clue workbooks companies return (反馈导入): conclusions, amounts, referrals.
+
+    Every row is recorded, left as not yet answered, or rejected with its reason; a file that cannot be
+    imported as a whole (sheet renamed, damaged file) is reported as 未导入 FAILED and audited. As with
+    `workbench ingest`, the exit status is 0 unless --strict is given: then 1 when any file failed or any
+    row was rejected.
+    """
     import duckdb
 
     from .feedback import import_feedback
@@ -32,12 +38,16 @@ def cmd_feedback(args) -> int:
     warehouse = Path(args.warehouse) if args.warehouse else campaign.warehouse
     store = LifecycleStore(default_store_path(warehouse))
     con = duckdb.connect(str(warehouse), read_only=True)
-    failed = 0
+    failed = files_failed = 0
     for path in list_files(args.paths):
         r = import_feedback(path, con, store, campaign, actor=args.actor or campaign.operator or "未配置",
                             company=args.company)
         failed += bool(r.failed or r.errors)
+        files_failed += bool(r.failed)
         print(r.to_text())
+    if files_failed:
+        print(f"{files_failed} 个文件未导入 / {files_failed} file(s) not imported"
+              + ("" if args.strict else "；加 --strict 时退出码为 1 / exit status 1 with --strict"))
     return 1 if failed and args.strict else 0
 
 
@@ -55,7 +65,8 @@ def cmd_run(args) -> int:
         params = yaml.safe_load(Path(args.params_file).read_text(encoding="utf-8"))
     results = run_campaign(args.campaign, campaign, warehouse=Path(args.warehouse) if args.warehouse else None,
                            company=args.company, all_companies=args.all_companies, jobs=args.jobs,
-                           rule_params=params, output_dir=Path(args.output) if args.output else None)
+                           rule_params=params, output_dir=Path(args.output) if args.output else None,
+                           engine=args.engine, spark_master=args.spark_master)
     for r in results:
         status = "完成 ok" if r.ok else "失败 FAILED"
         print(f"{status:<10} {r.campaign:<18} {r.company or '-':<6} {r.seconds:6.1f}s  {r.output}")
@@ -206,7 +217,8 @@ def register(sub) -> None:
     p.add_argument("--company", help="company code (default: from the 公司代码 column)")
     p.add_argument("--actor", help="who imports (default: [campaign] operator)")
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
-    p.add_argument("--strict", action="store_true", help="exit 1 when any row or file was rejected")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when any file failed or any row was rejected (default: report them, exit 0)")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("run", help="run a campaign notebook with papermill (执行专项行动)", description=cmd_run.__doc__)
@@ -220,6 +232,9 @@ def register(sub) -> None:
     p.add_argument("--params-file", help="YAML/JSON file of rule parameter overrides")
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.add_argument("--output", help="folder for workbooks and exports (default: outputs/workbooks)")
+    p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"],
+                   help="where the screening notebooks run the rules (default duckdb; see docs/spark.md)")
+    p.add_argument("--spark-master", metavar="URL", help="Spark master for --engine spark (default local[*])")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("status", help="deadlines and submissions per company (进度)", description=cmd_status.__doc__)

@@ -1,4 +1,4 @@
-"""Screening subcommands (筛查命令): ``screen``, ``rings``, ``evaluate``, ``rules``.
+"""Screening subcommands (筛查命令): ``screen``, ``rings``, ``evaluate``, ``rules``, ``export``.
 
 Thin wrappers over :func:`workbench.screen.screen`,
 :func:`workbench.evaluate.evaluate` and the rule catalogue, registered on the
@@ -38,13 +38,37 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
+def parse_conf(items: list[str] | None) -> dict:
+    """``--spark-conf key=value`` options as a dict."""
+    out = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise RuleError(
+                f"--spark-conf 应为 键=值 / --spark-conf wants key=value, got {item!r}"
+            )
+        out[key.strip()] = value.strip()
+    return out
+
+
 def cmd_screen(args) -> int:
-    """Run the screening rules on the warehouse and write clues (运行筛查规则，生成线索)."""
+    """Run the screening rules on the warehouse and write clues (运行筛查规则，生成线索).
+
+    With ``--engine spark`` the rules run on Apache Spark over the parquet export of the warehouse
+    (made or refreshed when stale, or ``--parquet`` on a cluster) and the clues are written back
+    here, in the same shape: see docs/spark.md.
+    """
     from .screen import screen
     from .warehouse import connect
 
     if args.debug:  # show every rendered statement whatever the root log level
         logging.getLogger("workbench.engine").setLevel(logging.INFO)
+        logging.getLogger("workbench.spark_engine").setLevel(logging.INFO)
+    if args.engine != "spark" and (args.spark_master or args.spark_conf or args.parquet):
+        raise RuleError(
+            "--spark-master/--spark-conf/--parquet 只用于 --engine spark / "
+            "--spark-master, --spark-conf and --parquet need --engine spark"
+        )
     con = connect(_warehouse(args))
     try:
         result = screen(
@@ -56,6 +80,10 @@ def cmd_screen(args) -> int:
             period=args.period,
             rings=not args.no_rings,
             debug=args.debug,
+            engine=args.engine,
+            spark_master=args.spark_master,
+            spark_conf=parse_conf(args.spark_conf),
+            parquet=args.parquet,
         )
         print(result.to_text())
         tiers = con.execute(
@@ -66,6 +94,24 @@ def cmd_screen(args) -> int:
         print("当前线索分级 current clues by tier: " + ", ".join(f"{t}={n}" for t, n in tiers))
     finally:
         con.close()
+    return 0
+
+
+def cmd_export(args) -> int:
+    """Export the warehouse tables to parquet (导出 parquet), one folder per table, for Spark.
+
+    ``workbench screen --engine spark`` does this itself when the export is missing or stale;
+    run it by hand to copy the folders to a cluster (see docs/spark.md).
+    """
+    from .export import export_parquet
+    from .warehouse import connect
+
+    con = connect(_warehouse(args), read_only=True)
+    try:
+        result = export_parquet(con, args.parquet, tables=_split(args.tables))
+    finally:
+        con.close()
+    print(result.to_text())
     return 0
 
 
@@ -152,7 +198,37 @@ def register(sub) -> None:
     )
     p.add_argument("--no-rings", action="store_true", help="skip ring detection (团伙)")
     p.add_argument("--debug", action="store_true", help="log every rendered SQL statement")
+    p.add_argument(
+        "--engine",
+        default="duckdb",
+        choices=["duckdb", "spark"],
+        help="where the rules run: duckdb (default) or spark (Apache Spark, see docs/spark.md)",
+    )
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="Spark master (default local[*]; spark://host:7077, yarn, k8s://… for a cluster)",
+    )
+    p.add_argument(
+        "--spark-conf", action="append", metavar="KEY=VALUE", help="one Spark setting (repeatable)"
+    )
+    p.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="parquet export Spark reads (default: <warehouse folder>/parquet, refreshed when "
+        "stale; an hdfs:// or s3a:// location is read as it is)",
+    )
     p.set_defaults(func=cmd_screen)
+
+    p = sub.add_parser(
+        "export",
+        help="export the warehouse tables to parquet, for Spark (导出)",
+        description=cmd_export.__doc__,
+    )
+    p.add_argument("--warehouse", help="warehouse file (default: [paths] warehouse)")
+    p.add_argument("--parquet", required=True, metavar="DIR", help="folder to write (one sub-folder per table)")
+    p.add_argument("--tables", help="comma-separated tables (default: every contract table)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "rings", help="list ring clues of the last screening (团伙)", description=cmd_rings.__doc__

@@ -4,6 +4,7 @@ synthetic ground truth."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -18,13 +19,19 @@ STEP_SQL = """CASE WHEN c.period = 'pre2017' THEN '2017年及以前自查'
                    ELSE '平台交叉比对' END"""
 
 
+def natural_key(code) -> tuple:
+    """Sort key of a company code by its number: C1, C2, C09, C10 (not C10 before C9)."""
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", str(code)))
+
+
 def clue_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Current clues per campaign step and company (a cross-company clue counts for each company)."""
     df = con.execute(f"""
         SELECT {STEP_SQL} AS step, r.company_code, count(DISTINCT c.clue_id) AS clues
         FROM clues c JOIN clue_records r USING (clue_id) WHERE c.current
         GROUP BY ALL""").df()
-    return df.pivot_table(index="company_code", columns="step", values="clues", fill_value=0).astype(int)
+    counts = df.pivot_table(index="company_code", columns="step", values="clues", fill_value=0).astype(int)
+    return counts.reindex(sorted(counts.index, key=natural_key))
 
 
 def demo_summary(campaign: Campaign, warehouse: Path | None = None, truth: Path | None = None) -> str:
@@ -37,6 +44,7 @@ def demo_summary(campaign: Campaign, warehouse: Path | None = None, truth: Path 
         d = store.dispatches()
         if len(d):
             latest = d.sort_values("at").groupby("company_code").tail(1)
+            latest = latest.sort_values("company_code", key=lambda c: c.map(natural_key))
             lines.append("各公司线索工作簿 / each company's clue workbook:")
             for r in latest.itertuples():
                 lines.append(f"  {r.company_code}  {r.clue_count:>5} 条线索  {r.workbook}")
@@ -56,7 +64,8 @@ def demo_summary(campaign: Campaign, warehouse: Path | None = None, truth: Path 
     packages = sorted((campaign.output_dir / "packages").glob("*.zip"))
     if packages:
         lines.append(f"报送包 packages: {len(packages)} 个 in {packages[0].parent}")
-    reports = sorted((campaign.output_dir / "reports").glob("总结报告*"))
+    reports = sorted((campaign.output_dir / "reports").glob("总结报告*"))  # the xlsx; `workbench run` adds the HTML
+    reports += sorted((campaign.output_dir / "reports").glob("summary_report*.html"))
     if reports:
         lines.append("总结报告 summary report: " + ", ".join(str(p) for p in reports))
     runs = campaign.output_dir / "runs"

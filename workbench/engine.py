@@ -70,6 +70,9 @@ def render(sql: str, params: dict | None) -> str:
 class Engine:
     """Runs SQL on one DuckDB connection: timed, logged, failures named."""
 
+    #: where the rules run (``screen_runs.engine``); :class:`workbench.spark_engine.SparkEngine` says spark
+    name = "duckdb"
+
     def __init__(self, con: duckdb.DuckDBPyConnection, *, debug: bool = False) -> None:
         self.con = con
         self.debug = debug
@@ -77,6 +80,10 @@ class Engine:
         self._period = "campaign"
         for statement in duckdb_macro_sql():  # the product macros (wb_…), see workbench.portable
             con.execute(statement)
+
+    def detail(self) -> dict:
+        """Provenance of the engine for ``screen_runs.engine_detail``."""
+        return {"engine": self.name, "duckdb_version": duckdb.__version__}
 
     # --- plain statements -----------------------------------------------------------------
 
@@ -168,6 +175,10 @@ class Engine:
         )
 
     # --- rules ------------------------------------------------------------------------------
+
+    def submit(self, rules: list[Rule], params: dict[str, dict]) -> None:
+        """The rules about to run, in order, with their bound parameters: an engine that can start
+        them ahead (:class:`workbench.spark_engine.SparkEngine`) does; DuckDB runs each in turn."""
 
     def run_rule(self, rule: Rule, params: dict) -> RuleTiming:
         """Run ``rule`` with bound ``params`` into the staging table :data:`RULE_OUT`."""

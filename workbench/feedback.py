@@ -30,6 +30,10 @@ from .protect import Tokenizer
 from .workbook import CLUE_SHEET
 
 FEEDBACK_VALUE_FIELDS = [f.name for f in CLUE_FEEDBACK.fields if f.name not in ("clue_id", "company_code")]
+#: Normalisations not listed back to the company: cosmetic (full-width characters, spaces, list
+#: separators in free text); every other one (a synonym such as Y → 是, a date or number rewritten)
+#: is shown with the result and kept in the audit entry, as ingest keeps them in its receipts.
+QUIET_NOTES = {"text_format", "list_format"}
 CONCLUSION_STATE = {"确认欺诈": "evidence_returned", "排除欺诈": "evidence_returned", "核查中": "investigating"}
 
 
@@ -40,32 +44,64 @@ class FeedbackResult:
     recorded: int = 0
     unchanged: int = 0
     blank: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
-    failed: str | None = None
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (row, "原因 / reason"；…)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (row, "规范化 / normalisation"), accepted rows
+    failed: str | None = None  # the whole file was not imported: why ("原因 / reason")
 
     def to_text(self) -> str:
         if self.failed:
             return f"未导入 FAILED {self.path.name}: {self.failed}"
         s = (f"{self.path.name} [{self.company}]: 记录 recorded {self.recorded}, 未变化 unchanged {self.unchanged}, "
-             f"未填写 blank {self.blank}, 退回 rejected {len(self.errors)}")
-        return "\n".join([s] + [f"  第{r}行 row {r}: {m}" for r, m in self.errors[:50]])
+             f"未填写 blank {self.blank}, 退回 rejected {len(self.errors)}, 已规范化 normalised {len(self.notes)}")
+        lines = [s] + [f"  第{r}行 row {r}: {m}" for r, m in self.errors[:50]]
+        if len(self.errors) > 50:
+            lines.append(f"  … 另有 {len(self.errors) - 50} 行退回 / {len(self.errors) - 50} more rows rejected")
+        lines += [f"  第{r}行 row {r} 已规范化 normalised: {m}" for r, m in self.notes[:50]]
+        if len(self.notes) > 50:
+            lines.append(f"  … 另有 {len(self.notes) - 50} 处规范化 / {len(self.notes) - 50} more normalisations")
+        return "\n".join(lines)
+
+
+def _bilingual(zh: str, en: str | None) -> str:
+    """A reason as the user sees it: Chinese first, English beside it."""
+    return f"{zh} / {en}" if en else zh
 
 
 def import_feedback(path: Path, con: duckdb.DuckDBPyConnection, store: LifecycleStore, campaign: Campaign,
                     actor: str, company: str | None = None) -> FeedbackResult:
-    """Import one returned workbook; every row is recorded, skipped as blank, or rejected with a reason."""
+    """Import one returned workbook; every row is recorded, skipped as blank, or rejected with a reason.
+
+    A file that cannot be imported as a whole (sheet renamed, 线索编号 column gone, truncated file,
+    company unknown) comes back with ``failed`` set and leaves a ``failed`` audit entry.
+    """
     path = Path(path)
     result = FeedbackResult(path, company)
+    _import(path, con, store, campaign, actor, result)
+    if result.failed:
+        # audit trail (审计日志): a returned file that was not imported, and why
+        from .audit import record
+
+        sha = sha256_file(path) if path.is_file() else None
+        record(store, "feedback", campaign=campaign, operator=actor, con=con, data_inputs=False,
+               company=result.company, subject=path.name, status="failed",
+               inputs=[{"file": path.name, "sha256": sha}], outputs=[],
+               summary=f"反馈文件未导入 {path.name}：{result.failed}", details={"reason": result.failed})
+    return result
+
+
+def _import(path: Path, con: duckdb.DuckDBPyConnection, store: LifecycleStore, campaign: Campaign, actor: str,
+            result: FeedbackResult) -> None:
+    company = result.company
     try:
         raw = read_xlsx(path, CLUE_SHEET)
     except WorkbenchError as exc:
-        result.failed = str(exc)
-        return result
+        result.failed = str(exc).removeprefix(f"{path.name}: ")  # the file is named beside the reason
+        return
     mapping = map_headers(CLUE_FEEDBACK, raw.headers)
     if "线索编号" in mapping.missing_required or all(n != "clue_id" for n in mapping.columns.values()):
         result.failed = ("找不到“线索编号”列：工作簿可能被重新录入或改动了表头，请在协会下发的原工作簿中填写反馈 / "
                          "no 线索编号 column: the workbook was re-typed or its headers changed; fill in the original")
-        return result
+        return
     # rows where no feedback value was filled in are simply not answered yet
     value_cols = [i for i, n in mapping.columns.items() if n in FEEDBACK_VALUE_FIELDS]
     filled = (raw.data[value_cols].apply(lambda c: c.str.strip()) != "").any(axis=1) if value_cols else \
@@ -79,11 +115,11 @@ def import_feedback(path: Path, con: duckdb.DuckDBPyConnection, store: Lifecycle
     result.company = file_company
     if file_company is None:
         result.failed = "无法确定反馈公司：请用 --company 指定，或检查“公司代码”列 / cannot tell the company; pass --company"
-        return result
+        return
     v = validate(raw, mapping, campaign, Tokenizer(b"\0" * 32), file_company)
     errors = {int(r): [] for r in v.rejects["row"]}
-    for r, reason in zip(v.rejects["row"], v.rejects["reason_zh"], strict=True):
-        errors[int(r)].append(reason)
+    for r, zh, en in zip(v.rejects["row"], v.rejects["reason_zh"], v.rejects["reason_en"], strict=True):
+        errors[int(r)].append(_bilingual(zh, en))
     table = v.table
     if len(table):
         ids = list(table["clue_id"])
@@ -102,6 +138,7 @@ def import_feedback(path: Path, con: duckdb.DuckDBPyConnection, store: Lifecycle
                 ok[i] = False
         table = table[ok]
     result.errors = sorted((r, "；".join(m)) for r, m in errors.items())
+    result.notes = _notes(v.notes, raw, mapping, table)
     sha = sha256_file(path)
     now = dt.datetime.now().isoformat(timespec="seconds")
     sql = store.connection
@@ -139,8 +176,31 @@ def import_feedback(path: Path, con: duckdb.DuckDBPyConnection, store: Lifecycle
            subject=path.name, inputs=[{"file": path.name, "sha256": sha}],
            outputs=[{"path": f"{store.path.name}#feedback", "rows": result.recorded}],
            summary=f"导入{file_company}反馈 {path.name}：记录 {result.recorded} 条，未变化 {result.unchanged} 条，"
-                   f"退回 {len(result.errors)} 行")
-    return result
+                   f"退回 {len(result.errors)} 行，规范化 {len(result.notes)} 处",
+           details={"rejected": [{"row": r, "reason": m} for r, m in result.errors],
+                    "normalised": [{"row": r, "note": m} for r, m in result.notes]})
+
+
+def _notes(notes: pd.DataFrame, raw: RawTable, mapping, table: pd.DataFrame) -> list[tuple[int, str]]:
+    """The normalisations applied to the rows kept (a synonym such as Y → 是, a date rewritten …),
+    bilingual; for a choice field, the value as written and as stored."""
+    kept = {int(r) for r in table["_row"]}
+    column_of = {n: i for i, n in mapping.columns.items()}
+    enums = {f.name for f in CLUE_FEEDBACK.fields if f.type == "enum"}
+    stored = {int(r): rec for r, rec in zip(table["_row"], table.to_dict("records"), strict=True)}
+    written = {int(r): i for i, r in enumerate(raw.rows)}
+    out = []
+    for r, fname, code, zh, en in zip(notes["row"], notes["field"], notes["code"], notes["note_zh"],
+                                      notes["note_en"], strict=True):
+        r = int(r)
+        if r not in kept or code in QUIET_NOTES:
+            continue
+        if fname in enums and fname in column_of and r in written:
+            before = str(raw.data.iloc[written[r], column_of[fname]]).strip()
+            after = stored[r].get(fname)
+            zh, en = f"{zh}(“{before}”→“{after}”)", f"{en} ('{before}' → '{after}')"
+        out.append((r, _bilingual(zh, en)))
+    return out
 
 
 def _plain(v):

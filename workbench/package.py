@@ -93,16 +93,42 @@ class Verification:
         return "\n".join(lines)
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name as its creator meant it.
+
+    Without the UTF-8 flag (bit 11), Python decodes a name as cp437; but Info-ZIP ``zip`` on Linux
+    writes the UTF-8 bytes unflagged, and Windows' built-in zip writes the system code page (GBK on
+    Chinese Windows).  So an unflagged name is re-read from its bytes as UTF-8 when that is valid,
+    else as GB18030 (a superset of GBK), else left as cp437; backslashes become ``/``.
+    """
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            raw = name.encode("cp437")
+        except UnicodeEncodeError:  # not a cp437 decoding (set by hand): keep it
+            raw = None
+        if raw is not None and not raw.isascii():
+            for encoding in ("utf-8", "gb18030"):
+                try:
+                    name = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+    return name.replace("\\", "/")
+
+
 def _read_members(path: Path) -> dict[str, bytes]:
     """Package content as {relative path: bytes}, from a folder or a zip."""
     if path.is_dir():
         return {p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()}
     try:
         with zipfile.ZipFile(path) as z:
-            names = [n for n in z.namelist() if not n.endswith("/")]
+            infos = [(member_name(i), i) for i in z.infolist()]
+            infos = [(n, i) for n, i in infos if not n.endswith("/")]
+            names = [n for n, _ in infos]
             roots = {n.split("/", 1)[0] for n in names}
             strip = len(roots) == 1 and all("/" in n for n in names)
-            return {(n.split("/", 1)[1] if strip else n): z.read(n) for n in names}
+            return {(n.split("/", 1)[1] if strip else n): z.read(i) for n, i in infos}
     except (zipfile.BadZipFile, OSError) as exc:
         raise PackageError(f"报送包无法打开(不是有效的zip或文件夹) / cannot open package {path}: {exc}") from exc
 

@@ -406,7 +406,7 @@ WITH s AS (
     FROM _ring_members GROUP BY label
 ),
 paid AS (
-    SELECT label, sum(amount) AS paid
+    SELECT label, sum(amount ORDER BY amount) AS paid  -- one order: the same total on every run
     FROM (SELECT DISTINCT label, claim_node, amount FROM _ring_members) AS d GROUP BY label
 ),
 h AS (

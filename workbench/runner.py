@@ -36,6 +36,8 @@ NOTEBOOKS = {
 #: ``workbench run all``: the association's screening steps, then every company's workbook.
 ALL_STEPS = ("top_down", "cross_comparison", "known_cases", "pre2017", "company_workbook")
 READ_ONLY = {"company_workbook", "summary_report"}
+#: Notebooks that screen, and so take the ``engine`` / ``spark_master`` parameters (see docs/spark.md).
+SCREENING = {"top_down", "cross_comparison", "pre2017", "known_cases"}
 HTML_OUTPUT = {"summary_report"}
 
 
@@ -84,13 +86,17 @@ def _execute(args: tuple[str, Path, Path, dict]) -> NotebookRun:
 def run_campaign(name: str, campaign: Campaign, *, warehouse: Path | None = None, company: str | None = None,
                  all_companies: bool = False, jobs: int = 1, rule_params: dict | None = None,
                  output_dir: Path | None = None, extra: dict | None = None,
-                 runs_dir: Path | None = None) -> list[NotebookRun]:
-    """Execute one campaign notebook (or ``all``); return one record per executed notebook."""
+                 runs_dir: Path | None = None, engine: str = "duckdb",
+                 spark_master: str | None = None) -> list[NotebookRun]:
+    """Execute one campaign notebook (or ``all``); return one record per executed notebook.
+
+    ``engine``/``spark_master`` go to the notebooks that screen (:data:`SCREENING`)."""
     if name == "all":
         out = []
         for step in ALL_STEPS:
             out += run_campaign(step, campaign, warehouse=warehouse, all_companies=(step in READ_ONLY),
-                                jobs=jobs, rule_params=rule_params, output_dir=output_dir, runs_dir=runs_dir)
+                                jobs=jobs, rule_params=rule_params, output_dir=output_dir, runs_dir=runs_dir,
+                                engine=engine, spark_master=spark_master)
             if not all(r.ok for r in out):
                 break
         return out
@@ -107,6 +113,10 @@ def run_campaign(name: str, campaign: Campaign, *, warehouse: Path | None = None
     default_out = campaign.output_dir / ("reports" if name == "summary_report" else "workbooks")
     base = {"config": str(campaign.source), "warehouse": str(warehouse), "rule_params": rule_params or {},
             "output_dir": str(output_dir or default_out), **(extra or {})}
+    if name in SCREENING:
+        base.update(engine=engine, spark_master=spark_master or "")
+    elif engine != "duckdb":
+        log.info("%s does not screen: engine %s not used", name, engine)
     if all_companies:
         if name not in READ_ONLY:
             raise WorkbenchError(f"{name} 会写入仓库，不能按公司并行；请去掉 --all-companies / "

@@ -93,12 +93,21 @@ class ScreenResult:
     seconds: float
     timings: list[RuleTiming] = field(default_factory=list)
     by_rule: pd.DataFrame | None = None
+    engine: str = "duckdb"
+    engine_detail: dict | None = None
 
     def to_text(self) -> str:
         lines = [
             f"筛查运行 run {self.run_id} ({self.period}): {self.clue_count} 条线索 clues, "
             f"{self.new_clue_count} 条新线索 new, {self.seconds:.1f}s"
         ]
+        if self.engine != "duckdb" and self.engine_detail:
+            d = self.engine_detail
+            lines.append(
+                f"引擎 engine: {self.engine} {d.get('spark_version', '')} on {d.get('master', '')} "
+                f"(会话启动 session start {d.get('session_seconds', 0):.1f}s; 规则在 Spark 上运行，"
+                f"线索、评分、团伙在 DuckDB 上 / rules on Spark; clues, scores, rings on DuckDB)"
+            )
         if self.by_rule is not None and len(self.by_rule):
             lines.append(self.by_rule.to_string(index=False))
         return "\n".join(lines)
@@ -224,7 +233,9 @@ def write_clues(
             GROUP BY clue_id, company_code, record_kind, record_no
         ),
         rec_agg AS (
-            SELECT clue_id, count(*) AS record_count, sum(coalesce(amount, 0)) AS amount,
+            SELECT clue_id, count(*) AS record_count,
+                   -- summed in one order: the same total whatever order the engine landed the rows in
+                   sum(coalesce(amount, 0) ORDER BY coalesce(amount, 0)) AS amount,
                    array_to_string(list_sort(list(DISTINCT company_code)
                        FILTER (WHERE company_code IS NOT NULL)), ';') AS companies,
                    count(DISTINCT company_code) AS company_count
@@ -310,12 +321,20 @@ def screen(
     debug: bool = False,
     rules_dir: str | Path = RULES_DIR,
     now: dt.datetime | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    spark_conf: dict | None = None,
+    parquet: str | Path | None = None,
+    spark=None,
 ) -> ScreenResult:
     """Run the screening rules on the warehouse ``con`` and write clues; see the module docstring.
 
     ``rules``/``lines`` select rules (default: all that can screen ``period``); ``params`` is
     ``{rule_id: {param: value}}`` (papermill), applied over ``params_file`` (YAML/JSON), applied
     over each rule's defaults; ``period`` is campaign, pre2017 or both; ``rings`` adds ring clues.
+    ``engine="spark"`` runs the rules on Apache Spark (``spark_master``, default ``local[*]``;
+    ``spark_conf``; the parquet export at ``parquet``, default ``<warehouse folder>/parquet``,
+    refreshed when stale; or an existing ``spark`` session) and writes the same clues here.
     """
     from . import rings as rings_mod
     from . import scoring
@@ -335,9 +354,11 @@ def screen(
     fingerprint, batches = data_fingerprint(con)
     rules_json = [dict(id=r.id, version=r.version, sha256=r.sha256) for r in selected]
     all_params = dict(bound, **({"ring": ring_params} if rings else {}))
+    engine = open_engine(con, selected, engine, debug=debug, master=spark_master, conf=spark_conf,
+                         parquet=parquet, spark=spark)
     con.execute(
         "INSERT INTO screen_runs (run_id, started_at, period, status, rules, params, data_fingerprint, "
-        "data_batches, git_commit) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        "data_batches, git_commit, engine) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
         [
             run_id,
             now,
@@ -347,14 +368,15 @@ def screen(
             fingerprint,
             json.dumps(batches, ensure_ascii=False),
             git_commit(),
+            engine.name,
         ],
     )
-    engine = Engine(con, debug=debug)
     # the period views are made outside the transaction, so a rollback cannot strand them
     with engine.period(period):
         con.execute("BEGIN TRANSACTION")
         try:
             create_hits(engine)
+            engine.submit(selected, bound)
             for rule in selected:
                 engine.run_rule(rule, bound[rule.id])
                 stage_rule_rows(engine, rule, period)
@@ -381,14 +403,31 @@ def screen(
     seconds = time.perf_counter() - started
     con.execute(
         "UPDATE screen_runs SET status = 'done', finished_at = ?, clue_count = ?, "
-        "new_clue_count = ?, seconds = ? WHERE run_id = ?",
-        [dt.datetime.now(dt.UTC).replace(tzinfo=None), clue_count, new_count, seconds, run_id],
+        "new_clue_count = ?, seconds = ?, engine_detail = ? WHERE run_id = ?",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None), clue_count, new_count, seconds,
+         json.dumps(engine.detail(), ensure_ascii=False), run_id],
     )
     log.info("screening run %s: %d clues (%d new) in %.1fs", run_id, clue_count, new_count, seconds)
     from .audit import record_screen  # audit trail (审计日志)
 
     record_screen(con, run_id, period, fingerprint, [r.id for r in selected], clue_count, new_count)
-    return ScreenResult(run_id, period, clue_count, new_count, seconds, engine.timings, by_rule)
+    return ScreenResult(run_id, period, clue_count, new_count, seconds, engine.timings, by_rule,
+                        engine.name, engine.detail())
+
+
+#: Where the rules can run (筛查引擎).
+ENGINES = ("duckdb", "spark")
+
+
+def open_engine(con, selected, name: str = "duckdb", *, debug: bool = False, **spark_options):
+    """The engine the rules run on: DuckDB on ``con``, or Spark (see :mod:`workbench.spark_engine`)."""
+    if name == "duckdb":
+        return Engine(con, debug=debug)
+    if name == "spark":
+        from .spark_engine import open_spark_engine
+
+        return open_spark_engine(con, selected, debug=debug, **spark_options)
+    raise RuleError(f"未知的筛查引擎 {name!r}，可选 {list(ENGINES)} / unknown engine {name!r}")
 
 
 def _record_rule_runs(

@@ -3,7 +3,8 @@
 Deadlines and the submission kinds that deliver them come from ``campaign.toml``;
 arrivals come from the warehouse manifest (submissions, attachments) and the
 lifecycle store (dispatches and returned feedback).  ``as_of`` fixes "today" so
-a past campaign can be replayed.
+a past campaign can be replayed: as of a date, only what was received (loaded, imported,
+dispatched) on or before that date counts; anything later is not there yet.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ STATUS_ZH = {"on_time": "按时提交", "late_submitted": "逾期提交", "late"
 
 def deadline_status(con: duckdb.DuckDBPyConnection, store: LifecycleStore | None, campaign: Campaign,
                     as_of: dt.date | None = None) -> pd.DataFrame:
-    """One row per company and deadline."""
+    """One row per company and deadline; only arrivals on or before ``as_of`` count."""
     as_of = as_of or dt.date.today()
+    cutoff = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())  # the end of the as-of day
     comp = con.execute("SELECT company_code, company_name FROM company").df()
     seen = con.execute("SELECT DISTINCT company_code FROM manifest WHERE company_code IS NOT NULL").df()
     companies = pd.concat([comp, seen[~seen.company_code.isin(comp.company_code)]], ignore_index=True)
@@ -31,10 +33,11 @@ def deadline_status(con: duckdb.DuckDBPyConnection, store: LifecycleStore | None
         companies = pd.concat([companies, sent[~sent.company_code.isin(companies.company_code)]], ignore_index=True)
     arrivals = con.execute("SELECT company_code, kind, min(loaded_at) AS first_at, max(loaded_at) AS last_at "
                            "FROM manifest WHERE status IN ('loaded', 'replaced') AND company_code IS NOT NULL "
-                           "GROUP BY ALL").df()
+                           "AND loaded_at < ? GROUP BY ALL", [cutoff]).df()
     if store is not None:
         fb = pd.read_sql_query("SELECT company_code, 'clue_feedback' AS kind, min(imported_at) AS first_at, "
-                               "max(imported_at) AS last_at FROM feedback GROUP BY company_code", store.connection)
+                               "max(imported_at) AS last_at FROM feedback WHERE imported_at < ? "
+                               "GROUP BY company_code", store.connection, params=[cutoff.isoformat()])
         if len(fb):
             fb["first_at"] = pd.to_datetime(fb["first_at"])
             fb["last_at"] = pd.to_datetime(fb["last_at"])
@@ -60,18 +63,23 @@ def deadline_status(con: duckdb.DuckDBPyConnection, store: LifecycleStore | None
 
 
 def feedback_progress(store: LifecycleStore, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Per company: clues dispatched, feedback returned, overdue without feedback."""
+    """Per company: clues dispatched, feedback returned, overdue without feedback — as of ``as_of``
+    (dispatches issued and feedback imported on or before it; an answer replaced later still counts)."""
     as_of = as_of or dt.date.today()
+    cutoff = (as_of + dt.timedelta(days=1)).isoformat()
     q = """
-        WITH d AS (SELECT company_code, min(due) AS due, sum(clue_count) AS dispatched FROM dispatches GROUP BY 1),
+        WITH d AS (SELECT company_code, min(due) AS due, sum(clue_count) AS dispatched FROM dispatches
+                   WHERE issued < :cutoff GROUP BY 1),
+             fb AS (SELECT * FROM feedback WHERE imported_at < :cutoff AND (superseded_by IS NULL OR superseded_by IN
+                    (SELECT feedback_id FROM feedback WHERE imported_at >= :cutoff))),
              f AS (SELECT company_code, count(DISTINCT clue_id) AS returned,
                           sum(conclusion = '确认欺诈') AS confirmed, sum(referred_to_police = '是') AS referred
-                   FROM feedback WHERE superseded_by IS NULL GROUP BY 1)
+                   FROM fb GROUP BY 1)
         SELECT d.company_code, d.dispatched, coalesce(f.returned, 0) AS returned, coalesce(f.confirmed, 0) AS confirmed,
                coalesce(f.referred, 0) AS referred, d.due
         FROM d LEFT JOIN f USING (company_code) ORDER BY 1
     """
-    df = pd.read_sql_query(q, store.connection)
+    df = pd.read_sql_query(q, store.connection, params={"cutoff": cutoff})
     df["overdue"] = [max(0, int(n) - int(r)) if dt.date.fromisoformat(due) < as_of else 0
                      for n, r, due in zip(df.dispatched, df.returned, df.due, strict=True)]
     return df

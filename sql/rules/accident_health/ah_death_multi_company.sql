@@ -45,7 +45,7 @@ candidates AS (
     HAVING count(DISTINCT company_code) >= $min_companies
 ),
 flags AS (
-    SELECT d.insured_id_token, count(DISTINCT d.company_code) AS companies, sum(d.paid_amount) AS paid,
+    SELECT d.insured_id_token, count(DISTINCT d.company_code) AS companies, wb_round(sum(d.paid_amount), 2) AS paid,
            max(CASE WHEN d.loss_region_code IS NOT NULL AND d.insured_id_region IS NOT NULL
                      AND substr(d.loss_region_code, 1, 2) <> substr(d.insured_id_region, 1, 2)
                     THEN 1 ELSE 0 END) AS f_remote,

@@ -33,7 +33,7 @@ WITH deaths AS (
       AND coalesce(payee_account_token, payee_id_token) IS NOT NULL
 ),
 candidates AS (
-    SELECT payee, count(DISTINCT insured_id_token) AS insureds, sum(paid_amount) AS paid
+    SELECT payee, count(DISTINCT insured_id_token) AS insureds, wb_round(sum(paid_amount), 2) AS paid
     FROM deaths GROUP BY payee HAVING count(DISTINCT insured_id_token) >= $min_insureds
 ),
 out_rows AS (

@@ -33,7 +33,7 @@ WITH source AS (
 candidates AS (
     SELECT receipt_code, receipt_no, count(DISTINCT company_code || '/' || claim_no) AS claims,
            count(DISTINCT company_code) AS companies, max(amount) AS receipt_amount,
-           sum(claimed) AS claimed_total
+           wb_round(sum(claimed), 2) AS claimed_total
     FROM source
     GROUP BY receipt_code, receipt_no
     HAVING count(DISTINCT company_code || '/' || claim_no) >= $min_claims

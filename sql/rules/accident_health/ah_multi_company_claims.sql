@@ -44,7 +44,7 @@ anchors AS (
 ),
 windows AS (
     SELECT a.insured_id_token, a.loss_date AS anchor, count(DISTINCT b.company_code) AS companies,
-           count(DISTINCT b.company_code || '/' || b.claim_no) AS claims, sum(b.paid_amount) AS paid
+           count(DISTINCT b.company_code || '/' || b.claim_no) AS claims, wb_round(sum(b.paid_amount), 2) AS paid
     FROM anchors AS a
     JOIN source AS b
       ON b.insured_id_token = a.insured_id_token AND b.loss_date >= a.loss_date

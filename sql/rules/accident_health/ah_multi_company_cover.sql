@@ -46,7 +46,7 @@ anchors AS (
 ),
 windows AS (
     SELECT a.insured_id_token, a.start_date AS anchor, count(DISTINCT b.company_code) AS companies,
-           sum(b.sum_insured) AS total_si, max(b.start_date) AS last_start,
+           wb_round(sum(b.sum_insured), 2) AS total_si, max(b.start_date) AS last_start,
            count(DISTINCT b.company_code || '/' || b.policy_no) AS policies
     FROM anchors AS a
     JOIN source AS b

@@ -51,7 +51,7 @@ candidates AS (
 per_person AS (
     SELECT c.insured_id_token, count(DISTINCT c.company_code) AS companies,
            count(DISTINCT c.company_code || '/' || c.claim_no) AS claims, min(c.policy_start) AS first_start,
-           max(c.policy_start) AS last_start, min(c.loss_date) AS first_loss, sum(c.paid_amount) AS paid
+           max(c.policy_start) AS last_start, min(c.loss_date) AS first_loss, wb_round(sum(c.paid_amount), 2) AS paid
     FROM claims AS c JOIN candidates AS k ON k.insured_id_token = c.insured_id_token
     WHERE c.policy_start IS NOT NULL
     GROUP BY c.insured_id_token

@@ -30,7 +30,7 @@ WITH source AS (
       AND coalesce(payee_relation, '未填') NOT IN ('本人', '配偶', '子女', '父母', '其他亲属', '医院')
 ),
 candidates AS (
-    SELECT payee_account_token, count(DISTINCT insured_id_token) AS insureds, sum(paid_amount) AS paid,
+    SELECT payee_account_token, count(DISTINCT insured_id_token) AS insureds, wb_round(sum(paid_amount), 2) AS paid,
            count(DISTINCT company_code) AS companies
     FROM source
     GROUP BY payee_account_token

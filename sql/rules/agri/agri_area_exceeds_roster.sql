@@ -24,8 +24,8 @@
 --   the roster and the policy.
 -- portable: true
 WITH roster AS (
-    SELECT farmer_id_token, sum(coalesce(registered_area, 0)) AS area,
-           sum(coalesce(registered_heads, 0)) AS heads
+    SELECT farmer_id_token, wb_round(sum(coalesce(registered_area, 0)), 4) AS area,
+           wb_round(sum(coalesce(registered_heads, 0)), 4) AS heads
     FROM land_roster
     WHERE farmer_id_token IS NOT NULL
     GROUP BY farmer_id_token
@@ -39,7 +39,7 @@ source AS (
     WHERE farmer_id_token IS NOT NULL AND category IN ('种植险', '养殖险')
 ),
 totals AS (
-    SELECT s.farmer_id_token, s.policy_year, s.measure, sum(coalesce(s.quantity, 0)) AS insured,
+    SELECT s.farmer_id_token, s.policy_year, s.measure, wb_round(sum(coalesce(s.quantity, 0)), 4) AS insured,
            max(CASE WHEN s.measure = 'heads' THEN r.heads ELSE r.area END) AS registered,
            count(DISTINCT s.company_code) AS companies
     FROM source AS s JOIN roster AS r ON r.farmer_id_token = s.farmer_id_token
@@ -56,7 +56,7 @@ out_rows AS (
                AS clue_key,
            s.company_code, 'agri_policy' AS record_kind, s.policy_no AS record_no, 'farmer' AS role,
            'person' AS entity_type, s.farmer_id_token AS entity_token, s.farmer_id_mask AS entity_mask,
-           s.sum_insured AS amount, f.ratio AS metric1, f.insured AS metric2,
+           s.sum_insured AS amount, wb_round(f.ratio, 6) AS metric1, f.insured AS metric2,
            CAST(f.policy_year AS VARCHAR) || '年在' || CAST(f.companies AS VARCHAR) || '家公司'
            || CASE f.measure WHEN 'heads' THEN '承保数量合计' ELSE '承保面积合计' END
            || CAST(CAST(wb_round(f.insured, 1) AS DECIMAL(18, 1)) AS VARCHAR)

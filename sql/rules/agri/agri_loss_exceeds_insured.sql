@@ -29,7 +29,7 @@ WITH source AS (
     JOIN agri_policy AS p ON p.company_code = k.company_code AND p.policy_no = k.policy_no
 ),
 per_policy AS (
-    SELECT company_code, policy_no, sum(loss_area) AS lost_area, sum(loss_heads) AS lost_heads,
+    SELECT company_code, policy_no, wb_round(sum(loss_area), 4) AS lost_area, sum(loss_heads) AS lost_heads,
            max(insured_area) AS insured_area, max(insured_heads) AS insured_heads, count(*) AS claims
     FROM source
     GROUP BY company_code, policy_no
@@ -50,7 +50,7 @@ out_rows AS (
     SELECT f.company_code || '/' || f.policy_no AS clue_key, s.company_code, 'agri_claim' AS record_kind,
            s.claim_no AS record_no, 'farmer' AS role, 'person' AS entity_type,
            s.farmer_id_token AS entity_token, s.farmer_id_mask AS entity_mask, s.paid_amount AS amount,
-           f.lost / NULLIF(f.insured, 0) AS metric1, f.lost AS metric2,
+           wb_round(f.lost / NULLIF(f.insured, 0), 6) AS metric1, f.lost AS metric2,
            CAST(f.claims AS VARCHAR) || '个赔案累计'
            || CASE f.measure WHEN 'area' THEN '受损面积' ELSE '死亡数量' END
            || CAST(CAST(wb_round(f.lost, 1) AS DECIMAL(18, 1)) AS VARCHAR)

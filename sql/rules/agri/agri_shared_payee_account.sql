@@ -39,7 +39,7 @@ WITH source AS (
 ),
 candidates AS (
     SELECT payee_account_token, count(DISTINCT farmer_id_token) AS farmers, max(official) AS official,
-           sum(paid_amount) AS paid, count(DISTINCT company_code) AS companies
+           wb_round(sum(paid_amount), 2) AS paid, count(DISTINCT company_code) AS companies
     FROM source
     GROUP BY payee_account_token
     HAVING count(DISTINCT farmer_id_token) >= $min_farmers

@@ -36,7 +36,7 @@ candidates AS (
 ),
 evidence AS (
     SELECT s.farmer_phone_token, count(DISTINCT s.farmer_id_token) AS farmers,
-           sum(s.sum_insured) AS insured,
+           wb_round(sum(s.sum_insured), 2) AS insured,
            CAST(count(DISTINCT s.farmer_id_token) AS VARCHAR) || '户农户共用同一联系电话投保'
            || CAST(count(DISTINCT s.company_code || '/' || s.policy_no) AS VARCHAR) || '张保单，涉及'
            || CAST(count(DISTINCT s.company_code) AS VARCHAR) || '家公司，保险金额合计'

@@ -51,7 +51,7 @@ out_rows AS (
     SELECT f.company_code || '/' || f.village || '/' || CAST(f.loss_date AS VARCHAR) AS clue_key,
            s.company_code, 'agri_claim' AS record_kind, s.claim_no AS record_no, 'farmer' AS role,
            'person' AS entity_type, s.farmer_id_token AS entity_token, s.farmer_id_mask AS entity_mask,
-           s.paid_amount AS amount, f.cv AS metric1, f.claims AS metric2,
+           s.paid_amount AS amount, wb_round(f.cv, 6) AS metric1, f.claims AS metric2,
            coalesce(max(s.village_name) OVER (PARTITION BY f.company_code, f.village, f.loss_date), '同村')
            || CAST(f.claims AS VARCHAR) || '户农户' || CAST(f.loss_date AS VARCHAR) || '出险，亩均赔款均为'
            || CAST(CAST(wb_round(f.mean_per_mu, 2) AS DECIMAL(18, 2)) AS VARCHAR) || '元(变异系数'

@@ -114,7 +114,8 @@ out_rows AS (
     SELECT 'shop:' || f.shop AS clue_key, s.company_code, 'auto_claim' AS record_kind,
            s.claim_no AS record_no, 'repair_shop' AS role, 'repair_shop' AS entity_type,
            f.shop AS entity_token, f.shop_name AS entity_mask,
-           greatest(s.repair_cost - f.m_paid, 0) AS amount, f.z_paid AS metric1, f.z_parts AS metric2,
+           wb_round(greatest(s.repair_cost - f.m_paid, 0), 2) AS amount, wb_round(f.z_paid, 6) AS metric1,
+           wb_round(f.z_parts, 6) AS metric2,
            f.evidence_zh
     FROM flagged AS f JOIN repairs AS s ON s.shop = f.shop
 )

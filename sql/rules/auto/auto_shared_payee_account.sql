@@ -39,7 +39,7 @@ candidates AS (
     HAVING count(DISTINCT party) >= $min_insureds
 ),
 evidence AS (
-    SELECT s.payee_account_token, count(DISTINCT s.party) AS parties, sum(s.paid_amount) AS paid,
+    SELECT s.payee_account_token, count(DISTINCT s.party) AS parties, wb_round(sum(s.paid_amount), 2) AS paid,
            '同一领款账户以非本人、非亲属身份接收' || CAST(count(DISTINCT s.party) AS VARCHAR) || '个不同车主/车辆的'
            || CAST(count(DISTINCT s.company_code || '/' || s.claim_no) AS VARCHAR) || '笔赔款，涉及'
            || CAST(count(DISTINCT s.company_code) AS VARCHAR) || '家公司，合计'

@@ -50,7 +50,7 @@ adults AS (
     FROM source WHERE age IS NULL OR age >= 18
 ),
 per_person AS (
-    SELECT insured_id_token, sum(sum_insured) AS total_si, max(annual_income) AS income,
+    SELECT insured_id_token, wb_round(sum(sum_insured), 2) AS total_si, max(annual_income) AS income,
            count(DISTINCT company_code) AS companies, max(insured_occupation) AS occupation
     FROM adults
     GROUP BY insured_id_token

@@ -57,7 +57,7 @@ anchors AS (
     FROM minors AS m JOIN candidates AS c ON c.insured_id_token = m.insured_id_token
 ),
 in_force AS (
-    SELECT a.insured_id_token, a.start_date AS anchor, a.age, sum(b.death_si) AS total,
+    SELECT a.insured_id_token, a.start_date AS anchor, a.age, wb_round(sum(b.death_si), 2) AS total,
            count(DISTINCT b.company_code) AS companies,
            CASE WHEN a.age < $age_split THEN $cap_under_10 ELSE $cap_10_to_17 END AS cap
     FROM anchors AS a
