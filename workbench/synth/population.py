@@ -164,15 +164,29 @@ def _first_duplicates(keys: np.ndarray) -> np.ndarray:
 
 def _unique_ids(
     rng: np.random.Generator, region: np.ndarray, birth: np.ndarray, male: np.ndarray
-) -> np.ndarray:
-    """Valid IDs, unique: a clash (same region, birth date, sequence) gets a new sequence."""
-    base = ids.make_ids(region.astype(np.int64), birth, np.zeros(len(region), np.int64))
-    prefix = base.astype("U14").astype(np.int64)  # region + birth date
+) -> tuple[np.ndarray, np.ndarray]:
+    """Valid IDs, unique, and the birth dates they encode.
+
+    A clash (same region, birth date, sequence) gets a new sequence. A (region, birth date, sex)
+    cell holds only 500 sequences: at province scale the ages clipped at 20 and 80 put more people
+    than that on one date in the large districts, so after a few rounds the ones still clashing
+    move to the next day (small scales never get there, so their data stay as they were).
+    """
+    birth = birth.copy()
+
+    def prefixes() -> np.ndarray:  # region + birth date as one integer
+        base = ids.make_ids(region.astype(np.int64), birth, np.zeros(len(region), np.int64))
+        return base.astype("U14").astype(np.int64)
+
+    prefix = prefixes()
     seq = rng.integers(0, 500, len(region)) * 2 + male
-    for _ in range(100):
+    for attempt in range(200):
         dup = _first_duplicates(prefix * 1000 + seq)
         if not len(dup):
-            return ids.make_ids(region.astype(np.int64), birth, seq)
+            return ids.make_ids(region.astype(np.int64), birth, seq), birth
+        if attempt >= 20:
+            birth[dup] = birth[dup] + np.timedelta64(1, "D")
+            prefix = prefixes()
         seq[dup] = rng.integers(0, 500, len(dup)) * 2 + male[dup]
     raise RuntimeError("could not make unique IDs")
 
@@ -241,7 +255,7 @@ def build_persons(rng: np.random.Generator, n: int) -> pd.DataFrame:
         random_surnames(rng, n),
     )
     name = person_names(rng, male, surname)
-    pid = _unique_ids(rng, region, birth, male.astype(np.int64))
+    pid, birth = _unique_ids(rng, region, birth, male.astype(np.int64))
 
     age = ((AS_OF - birth) / DAY / 365.25).astype(int)
     head = np.searchsorted(house, house)  # index of the household's first member
