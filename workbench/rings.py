@@ -189,12 +189,11 @@ _AGRI = [
     ("assistant", "assistant_id_token", "assistant_id_mask", "assistant"),
 ]
 
-_GRAPH_SQL = f"""
-CREATE OR REPLACE TEMP TABLE _ring_edges AS
+_SOURCES_SQL = """
 WITH auto_src AS (
     SELECT c.*, p.owner_id_token, p.owner_id_mask, p.owner_phone_token, p.owner_phone_mask
     FROM auto_claim AS c LEFT JOIN auto_policy AS p
-      ON p.company_code = c.company_code AND p.policy_no = c.policy_no
+      ON p.company_code = c.company_code AND p.policy_no = c.policy_no{auto_where}
 ),
 ah_src AS (
     SELECT c.*, p.policyholder_id_token, p.policyholder_id_mask, p.beneficiary_id_token,
@@ -202,25 +201,70 @@ ah_src AS (
            p.policyholder_phone_token, p.policyholder_phone_mask, p.agent_code, p.agent_name_mask
     FROM ah_claim AS c LEFT JOIN ah_policy AS p
       ON p.company_code = c.company_code AND p.policy_no = c.policy_no
-     AND p.insured_id_token = c.insured_id_token
+     AND p.insured_id_token = c.insured_id_token{ah_where}
 ),
 agri_src AS (
     SELECT c.*, p.assistant_id_token, p.assistant_id_mask, p.farmer_phone_token, p.farmer_phone_mask
     FROM agri_claim AS c LEFT JOIN agri_policy AS p
-      ON p.company_code = c.company_code AND p.policy_no = c.policy_no
+      ON p.company_code = c.company_code AND p.policy_no = c.policy_no{agri_where}
 ),
 edges AS (
-{_edges("auto_claim", "auto_src", _AUTO)}
-UNION ALL
-{_edges("ah_claim", "ah_src", _AH)}
-UNION ALL
-{_edges("agri_claim", "agri_src", _AGRI)}
+{edges}
 )
-SELECT DISTINCT company_code || '|' || record_kind || '|' || record_no AS claim_node,
-       entity_type || '|' || token AS entity_node, company_code, record_kind, record_no, amount,
-       entity_type, token, mask, role
-FROM edges WHERE token IS NOT NULL AND record_no IS NOT NULL
 """
+
+#: claims of one kind family named in ``_ring_lbl_claims`` (the ring members), for the evidence edges
+_MEMBER_FILTER = (
+    "\n    WHERE EXISTS (SELECT 1 FROM _ring_lbl_claims AS m WHERE m.company_code = c.company_code "
+    "AND m.record_no = c.claim_no AND m.family = '{family}')"
+)
+
+
+def _graph_sql(table: str, *, links_only: bool) -> str:
+    """The claim–entity edges into ``table``.
+
+    Two stages, because the graph over every claim is the costly part of the ring search: with
+    ``links_only`` only the entity types that can link claims (:data:`LINK_TYPES`) and only the
+    columns the components need, over all claims; otherwise every entity type with masks, amounts
+    and roles, but only for the claims that ended up in a component (``_ring_lbl_claims``).
+    """
+
+    def cols(c):
+        return [x for x in c if x[0] in LINK_TYPES] if links_only else c
+
+    edges = "\nUNION ALL\n".join(
+        [_edges("auto_claim", "auto_src", cols(_AUTO)), _edges("ah_claim", "ah_src", cols(_AH)),
+         _edges("agri_claim", "agri_src", cols(_AGRI))]
+    )
+    where = {f"{k}_where": "" if links_only else _MEMBER_FILTER.format(family=k) for k in ("auto", "ah", "agri")}
+    select = (
+        "SELECT DISTINCT company_code, record_kind, record_no, entity_type, token"
+        if links_only
+        else "SELECT DISTINCT company_code, record_kind, record_no, amount, entity_type, token, mask, role"
+    )
+    return (
+        f"CREATE OR REPLACE TEMP TABLE {table} AS\n"
+        + _SOURCES_SQL.format(edges=edges, **where)
+        + f"{select}\nFROM edges WHERE token IS NOT NULL AND record_no IS NOT NULL"
+    )
+
+
+def _node_columns(table: str) -> str:
+    """Add the node keys (claim, entity) to an edge table once its record kinds are final."""
+    return (
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT company_code || '|' || record_kind || '|' || record_no "
+        f"AS claim_node, entity_type || '|' || token AS entity_node, * FROM {table}"
+    )
+
+
+def _fix_period(engine: Engine, table: str, period: str) -> None:
+    """Pre-2017 claims are ``ah_claim_hist`` records; the pre-2017 self-review is A&H only."""
+    x = engine.execute
+    if period == "pre2017":
+        x(f"DELETE FROM {table} WHERE record_kind <> 'ah_claim'", what="pre-2017 graph")
+    if period != "campaign":
+        x(f"UPDATE {table} AS o SET record_kind = {engine.record_kind_sql(period)}", what="kinds")
+    x(_node_columns(table), what="ring nodes")
 
 
 def find_rings(
@@ -231,32 +275,22 @@ def find_rings(
 
     started = time.perf_counter()
     x = engine.execute
-    x(_GRAPH_SQL, what="ring graph")
-    if period == "pre2017":  # the self-review covers accident & health claims only
-        x("DELETE FROM _ring_edges WHERE record_kind <> 'ah_claim'", what="pre-2017 graph")
-    if period != "campaign":  # pre-2017 claims are ah_claim_hist records
-        x(
-            f"UPDATE _ring_edges AS o SET record_kind = {engine.record_kind_sql(period)}",
-            what="kinds",
-        )
-        x(
-            "UPDATE _ring_edges SET claim_node = company_code || '|' || record_kind || '|' || record_no",
-            what="kinds",
-        )
+    x(_graph_sql("_ring_link_edges", links_only=True), what="ring graph")
+    _fix_period(engine, "_ring_link_edges", period)
     x(
         f"""
         CREATE OR REPLACE TEMP TABLE _ring_e AS
         WITH degree AS (
-            SELECT entity_node, count(DISTINCT claim_node) AS degree FROM _ring_edges GROUP BY entity_node
+            SELECT entity_node, count(DISTINCT claim_node) AS degree FROM _ring_link_edges GROUP BY entity_node
         ),
         wl AS (SELECT DISTINCT entity_type || '|' || token AS entity_node FROM ({whitelist_entities_sql()}))
         SELECT e.claim_node, e.entity_node
-        FROM _ring_edges AS e JOIN degree AS d USING (entity_node)
-        WHERE d.degree BETWEEN 2 AND $max_degree AND list_contains($link_types, e.entity_type)
+        FROM _ring_link_edges AS e JOIN degree AS d USING (entity_node)
+        WHERE d.degree BETWEEN 2 AND $max_degree
           AND e.entity_node NOT IN (SELECT entity_node FROM wl)
         GROUP BY e.claim_node, e.entity_node
     """,
-        {"max_degree": params["max_degree"], "link_types": list(LINK_TYPES)},
+        {"max_degree": params["max_degree"]},
         what="ring links",
     )
     # the core: claims some other rule already flagged; only they may bridge one another. A clue
@@ -295,6 +329,19 @@ def find_rings(
     """,
         what="ring periphery",
     )
+    # the evidence edges (vehicles, shops, hospitals … beside the links) for the members only
+    x(
+        """
+        CREATE OR REPLACE TEMP TABLE _ring_lbl_claims AS
+        SELECT DISTINCT e.company_code, e.record_no,
+               CASE WHEN e.record_kind LIKE 'ah_claim%' THEN 'ah' WHEN e.record_kind = 'auto_claim' THEN 'auto'
+                    ELSE 'agri' END AS family
+        FROM _ring_lbl AS l JOIN _ring_link_edges AS e ON e.claim_node = l.node
+    """,
+        what="ring members",
+    )
+    x(_graph_sql("_ring_edges", links_only=False), what="ring evidence graph")
+    _fix_period(engine, "_ring_edges", period)
     values = dict(params, period=period)
     for statement in filter(str.strip, _RINGS_SQL.split(";")):
         used = {k: v for k, v in values.items() if f"${k}" in statement}
