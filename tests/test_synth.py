@@ -185,6 +185,29 @@ def test_deterministic_for_a_seed(province, tmp_path):
     assert a != b
 
 
+def test_spilling_the_large_tables_changes_no_file(province, tmp_path):
+    """Province scale keeps its largest tables on disk until written (workbench.synth.spill):
+    the same seed must give the same files, byte for byte, whether or not tables were spilled."""
+    out, _ = province
+    spilled = tmp_path / "spilled"
+    summary = generate(spilled, seed=SEED, scale="small", spill=True)
+    assert not (spilled / ".spill").exists()  # the scratch copies are removed
+    files = sorted(p.relative_to(out) for p in (out / "submissions").rglob("*") if p.is_file())
+    assert {f.suffix for f in files} == {".csv", ".xlsx"} and len(files) > 20
+    assert sorted(p.relative_to(spilled) for p in (spilled / "submissions").rglob("*") if p.is_file()) == files
+
+    def cells(path: Path):  # openpyxl stamps the creation time into xlsx files: compare the cells
+        wb = CalamineWorkbook.from_path(str(path))
+        return [wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names]
+
+    for rel in files + [Path("ground_truth") / "scenarios.csv", Path("ground_truth") / "dirt.csv"]:
+        if rel.suffix == ".xlsx":
+            assert cells(out / rel) == cells(spilled / rel), rel
+        else:
+            assert (out / rel).read_bytes() == (spilled / rel).read_bytes(), rel
+    assert summary.rows == province[1].rows
+
+
 def test_every_fraud_kind_planted(truth, province):
     _, summary = province
     sc = truth["scenarios"]

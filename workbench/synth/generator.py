@@ -29,6 +29,8 @@ from .dirt import DIRT_TYPES, DirtPlan, dirty
 from .planter import Planter
 from .population import FORMAT_PROFILES, build_world
 from .scales import SCALES
+from .spill import SpilledTable
+from .spill import spill as spill_tables
 from .summary import SynthSummary
 from .tables import concat, record_no, rows
 from .truth_files import write_truth
@@ -83,12 +85,19 @@ LINK_FIELDS = (
 
 
 def generate(
-    out_dir: str | Path, seed: int = 20190701, scale: str = "demo", fmt: str = "mixed"
+    out_dir: str | Path,
+    seed: int = 20190701,
+    scale: str = "demo",
+    fmt: str = "mixed",
+    spill: bool | None = None,
 ) -> SynthSummary:
     """Generate the synthetic province under ``out_dir`` and return what was made.
 
     ``out_dir/submissions`` holds what the insurers send; ``out_dir/ground_truth``
     the planted scenarios, hard negatives and defects.  Both are replaced.
+    ``spill`` keeps the largest background tables on disk until they are written
+    (:mod:`.spill`); by default it does so from one million persons up (x30, province),
+    and the files are the same either way.
     """
     t0 = time.perf_counter()
     if scale not in SCALES:
@@ -103,12 +112,33 @@ def generate(
     for folder in (sub, gt):
         if folder.exists():
             shutil.rmtree(folder)
+    spill_dir = out / ".spill"
+    if spill is None:
+        spill = sc.persons >= SPILL_FROM_PERSONS
+    try:
+        return _generate(out, sub, gt, sc, seed, scale, fmt, spill_dir if spill else None, t0)
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+
+
+#: from this many persons up the largest background tables wait on disk (see :mod:`.spill`)
+SPILL_FROM_PERSONS = 1_000_000
+#: the tables no planter or form reads again before the files are written
+SPILLED_KINDS = {
+    "ah": ("ah_policy", "ah_claim", "ah_claim_hist", "medical_receipt_hist"),
+    "auto": ("auto_policy",),
+    "agri": ("agri_policy",),
+}
+
+
+def _generate(out, sub, gt, sc, seed, scale, fmt, spill_dir, t0) -> SynthSummary:
     world = build_world(sc, seed)
     world.cache["seed"] = seed
-    tables: dict[str, pd.DataFrame] = {}
-    tables.update(bg_ah.background(world))
-    tables.update(bg_auto.background(world))
-    tables.update(bg_agri.background(world))
+    tables: dict = {}
+    for line, module in (("ah", bg_ah), ("auto", bg_auto), ("agri", bg_agri)):
+        tables.update(module.background(world))
+        if spill_dir is not None:
+            spill_tables(tables, SPILLED_KINDS[line], spill_dir)
     world.cache["auto_claim_bg"] = tables["auto_claim"]
     log.info("background built in %.1fs", time.perf_counter() - t0)
 
@@ -132,7 +162,9 @@ def generate(
     forms.attachment6(pl)
     check_rings(pl)
     for kind, planted in pl.rows.items():
-        if kind in tables:
+        if isinstance(tables.get(kind), SpilledTable):
+            tables[kind].append(rows(kind, planted))
+        elif kind in tables:
             tables[kind] = concat([tables[kind], rows(kind, planted)])
     tables["disaster_event"] = bg_agri.event_frame(world.cache["agri_events"])
 
@@ -318,14 +350,19 @@ def _write_submissions(
     by_company = {
         k: v.groupby("company_code", sort=True).indices
         for k, v in tables.items()
-        if "company_code" in v and k != "company"
+        if isinstance(v, pd.DataFrame) and "company_code" in v and k != "company"
     }
     for c in world.companies:
         for kind in _kinds_of(c):
-            idx = by_company.get(kind, {}).get(c.code)
-            if idx is None or not len(idx):
-                continue
-            df = tables[kind].take(idx)
+            if isinstance(tables.get(kind), SpilledTable):
+                df = tables[kind].company(c.code)
+                if not len(df):
+                    continue
+            else:
+                idx = by_company.get(kind, {}).get(c.code)
+                if idx is None or not len(idx):
+                    continue
+                df = tables[kind].take(idx)
             ff = (
                 "parquet"
                 if fmt == "parquet"

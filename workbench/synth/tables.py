@@ -28,7 +28,12 @@ def is_numeric(kind: Kind, name: str) -> bool:
 
 
 def frame(kind_name: str, n: int, columns: Mapping[str, object]) -> pd.DataFrame:
-    """A table of ``n`` rows of ``kind_name``: given columns, the rest empty."""
+    """A table of ``n`` rows of ``kind_name``: given columns, the rest empty.
+
+    A column may be given as a function returning its values: it is then built only when its turn
+    comes and freed once converted, so a province-sized table never holds all its columns as wide
+    numpy string arrays at once (what made ``province`` need more than 24 GiB).
+    """
     kind = KINDS[kind_name]
     unknown = set(columns) - set(kind.names)
     if unknown:
@@ -36,6 +41,8 @@ def frame(kind_name: str, n: int, columns: Mapping[str, object]) -> pd.DataFrame
     data: dict[str, object] = {}
     for f in kind.fields:
         value = columns.get(f.name)
+        if callable(value):
+            value = value()
         if f.type in NUMERIC_TYPES:
             if value is None:
                 data[f.name] = np.full(n, np.nan)
