@@ -54,8 +54,10 @@ def _choice(rng, options, p, n):
 def join_lists(values: np.ndarray, counts: np.ndarray, sep: str = ";") -> np.ndarray:
     """Join consecutive runs of ``values`` (run lengths ``counts``) with ``sep``, vectorized."""
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values.astype(str), pa.string()))
-    return np.asarray(pc.binary_join(arr, sep).to_numpy(zero_copy_only=False), dtype=object)
+    # large_string: at province scale the parcel codes and ear tags exceed the 2 GiB a plain
+    # Arrow string array holds (it would come back chunked, which ListArray cannot take)
+    arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values.astype(str), pa.large_string()))
+    return np.asarray(pc.binary_join(arr, pa.scalar(sep, pa.large_string())).to_numpy(zero_copy_only=False), dtype=object)
 
 
 def ear_tags(
