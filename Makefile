@@ -54,8 +54,17 @@ lint: $(VENV)/.installed-test
 docs: $(VENV)/.installed
 	$(WB) docs
 
+## Benchmarks (not part of the tests): `make bench` at x10, `make bench SCALE=province` for the top rung
+## (INPUT=parquet ingests the generated parquet instead of CSV). Order matters: screen and baseline
+## reuse the warehouse the ingest benchmark builds. Spark runs on the demo province only.
+SCALE ?= x10
+INPUT ?= csv
 bench: $(VENV)/.installed
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(PY) $$b || exit 1; done || echo "no benchmarks yet"
+	$(PY) -m pip install --quiet -e '.[spark]'
+	$(PY) bench/bench_ingest.py --scale $(SCALE) --input $(INPUT)
+	$(PY) bench/bench_screen.py --scale $(SCALE)
+	$(PY) bench/bench_baseline.py --scale $(SCALE)
+	$(PY) bench/bench_spark.py --scale demo
 
 clean:
 	rm -rf outputs/province outputs/warehouse.duckdb outputs/runs outputs/templates

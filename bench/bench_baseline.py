@@ -1,0 +1,156 @@
+"""The peer baseline (同行基线): five cross-company rules in pandas against the workbench.
+
+    .venv/bin/python bench/bench_baseline.py [--scale x10] [--memory-limit-gb 20]
+
+On the warehouse ``bench/bench_ingest.py`` built for the scale: the tables the five rules read are
+exported to parquet (what an analyst receives; timed apart), then for each rule two child
+processes run alone, one after the other, so each one's time and peak memory are its own:
+
+- **pandas**: reads the columns the rule needs from parquet and runs the analyst's version of the
+  rule (:mod:`pandas_baseline`);
+- **workbench**: opens the warehouse read-only and runs the rule file through the rule engine.
+
+Both write their clue records (clue key, company, record kind, record number); the parent checks
+that they are the same set. A child whose resident memory passes ``--memory-limit-gb`` is stopped
+and recorded as out of memory (the machine has 24 GiB; the limit keeps the rest of it usable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import DATA_DIR, record  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+
+CHILD_PANDAS = r"""
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+import pandas_baseline as pb
+t = time.perf_counter()
+tables = pb.load(Path(sys.argv[1]), sys.argv[2])
+read_s = time.perf_counter() - t
+recs = pb.RULES[sys.argv[2]](tables)
+secs = time.perf_counter() - t
+recs.to_parquet(sys.argv[3])
+print(json.dumps({"seconds": secs, "read_s": read_s, "records": len(recs),
+                  "peak_mb": pb.peak_mb()}))
+"""
+
+CHILD_WORKBENCH = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[4])
+import duckdb
+import pandas_baseline as pb
+t = time.perf_counter()
+con = duckdb.connect(sys.argv[1], read_only=True)
+recs = pb.engine_records(con, sys.argv[2])
+secs = time.perf_counter() - t
+recs.to_parquet(sys.argv[3])
+print(json.dumps({"seconds": secs, "records": len(recs),
+                  "peak_mb": pb.peak_mb()}))
+"""
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_child(code: str, args: list[str], limit_mb: float) -> dict:
+    """Run one child; stop it when its memory passes the limit (recorded as out of memory)."""
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    started = time.perf_counter()
+    while proc.poll() is None:
+        peak = max(peak, _rss_mb(proc.pid))
+        if peak > limit_mb:
+            proc.kill()
+            proc.wait()
+            return {"oom": True, "seconds": time.perf_counter() - started, "peak_mb": peak}
+        time.sleep(0.2)
+    out, err = proc.communicate()
+    if proc.returncode:
+        if proc.returncode < 0 or "MemoryError" in err:
+            return {"oom": True, "seconds": time.perf_counter() - started, "peak_mb": peak, "error": err[-500:]}
+        sys.exit(f"child failed:\n{err}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", default="x10")
+    ap.add_argument("--memory-limit-gb", type=float, default=20.0)
+    ap.add_argument("--rules", nargs="*", help="only these of the five rules")
+    args = ap.parse_args()
+    import duckdb
+    import pandas as pd
+    import pandas_baseline as pb
+
+    base = DATA_DIR / f"ingest-{args.scale}"
+    wh = base / "warehouse.duckdb"
+    if not wh.exists():
+        sys.exit(f"no warehouse at {wh}: run bench/bench_ingest.py --scale {args.scale} first")
+    pq = base / "baseline-parquet"
+    t = time.perf_counter()
+    with duckdb.connect(str(wh), read_only=True) as con:
+        pb.export_parquet(con, pq)
+    metrics: dict[str, tuple[float, str]] = {"export_parquet_s": (time.perf_counter() - t, "s")}
+    limit_mb = args.memory_limit_gb * 1024
+    total_pd = total_wb = 0.0
+    peak_pd = peak_wb = 0.0
+    all_same, any_oom = True, False
+    rows = []
+    for rule_id in args.rules or list(pb.RULES):
+        out_pd, out_wb = base / f"baseline-{rule_id}-pandas.parquet", base / f"baseline-{rule_id}-wb.parquet"
+        r_pd = run_child(CHILD_PANDAS, [str(pq), rule_id, str(out_pd), str(BENCH)], limit_mb)
+        r_wb = run_child(CHILD_WORKBENCH, [str(wh), rule_id, str(out_wb), str(BENCH)], limit_mb)
+        if r_pd.get("oom"):
+            any_oom, same, only_pd, only_wb = True, None, None, None
+        else:
+            same, only_pd, only_wb = pb.same_records(pd.read_parquet(out_pd), pd.read_parquet(out_wb))
+            all_same &= same
+        total_pd += r_pd["seconds"]
+        total_wb += r_wb["seconds"]
+        peak_pd, peak_wb = max(peak_pd, r_pd["peak_mb"]), max(peak_wb, r_wb["peak_mb"])
+        metrics.update({
+            f"{rule_id}:pandas_s": (r_pd["seconds"], "s" if not r_pd.get("oom") else "s (out of memory)"),
+            f"{rule_id}:pandas_peak_mb": (r_pd["peak_mb"], "MiB"),
+            f"{rule_id}:workbench_s": (r_wb["seconds"], "s"),
+            f"{rule_id}:workbench_peak_mb": (r_wb["peak_mb"], "MiB"),
+            f"{rule_id}:speedup": (r_pd["seconds"] / r_wb["seconds"], "x"),
+            f"{rule_id}:records": (r_wb["records"], "rows"),
+        })
+        if same is not None:
+            metrics[f"{rule_id}:same_clues"] = (1.0 if same else 0.0, "bool")
+            if not same:
+                print(f"  {rule_id}: {only_pd} records only in pandas, {only_wb} only in the workbench")
+        rows.append(rule_id)
+    metrics.update({
+        "total:pandas_s": (total_pd, "s"), "total:workbench_s": (total_wb, "s"),
+        "total:speedup": (total_pd / total_wb, "x"),
+        "peak:pandas_mb": (peak_pd, "MiB"), "peak:workbench_mb": (peak_wb, "MiB"),
+        "peak:memory_ratio_workbench_over_pandas": (peak_wb / peak_pd, "x"),
+        "all_same_clues": (1.0 if all_same and not any_oom else 0.0, "bool"),
+        "pandas_out_of_memory": (1.0 if any_oom else 0.0, "bool"),
+    })
+    record("baseline", args.scale, metrics)
+    for p in base.glob("baseline-*-*.parquet"):
+        p.unlink()
+
+
+if __name__ == "__main__":
+    main()
