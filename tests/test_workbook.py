@@ -84,3 +84,45 @@ def test_formula_like_text_is_not_evaluated(warehouse, campaign, tmp_path):
     risky = [c for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+"))]
     assert {c.value for c in risky} >= {'=HYPERLINK("x")', "+1 formula-looking evidence"}
     assert all(c.data_type == "s" for c in risky)
+
+
+def _ordered_warehouse(path, order):
+    """One clue over three C01 policies and one C02 policy, its records written in ``order``."""
+    con = connect(path)
+    policies = [("P-C01-1", "王*", 0.1), ("P-C01-2", "李*", 0.2), ("P-C01-3", "张*", 0.3),
+                ("P-C02-1", "赵*", 2237.58)]
+    rows = [policies[i] for i in order] + [policies[3]]
+    for n, (no, name, amount) in enumerate(rows):
+        con.execute("INSERT INTO ah_policy (_batch_id, _row, company_code, line, policy_no, insured_name_mask,"
+                    " insured_id_mask, insured_id_token, sum_insured, premium, start_date, end_date) VALUES "
+                    "('b1', ?, ?, '意外险', ?, ?, '2201**', ?, ?, 1, DATE '2019-01-02', DATE '2020-01-01')",
+                    [n + 2, no[2:5], no, name, f"ID_{no}", amount])
+    _clue(con, "CL000000000000MO", "A", 90.0, "C01;C02", "金额不精确", 2238.18)
+    for no, _, amount in rows:
+        con.execute("INSERT INTO clue_records VALUES ('CL000000000000MO', ?, 'ah_policy', ?, 'policy', ?)",
+                    [no[2:5], no, amount])
+    return con
+
+
+def test_amounts_persons_and_evidence_rows_do_not_depend_on_the_order_records_were_written(
+        tmp_path, campaign):
+    """A Spark run writes a clue's records in another order than a DuckDB run: the workbook must
+    not change (0.1 + 0.2 + 0.3 is 0.6000000000000001 in that order, 0.6 in the other)."""
+    from workbench.workbook import company_clues
+
+    got = []
+    for name, order in (("forward", (0, 1, 2)), ("reverse", (2, 1, 0)), ("mixed", (1, 2, 0))):
+        con = _ordered_warehouse(tmp_path / f"{name}.duckdb", order)
+        clues, details = company_clues(con, "C01")
+        res = write_company_workbook(con, campaign, "C01", tmp_path / name, dispatch_id="D1",
+                                     issued=dt.date(2019, 8, 1))
+        con.close()
+        ws = openpyxl.load_workbook(res.path)[CLUE_SHEET]
+        header = [c.value for c in ws[1]]
+        cell = ws.cell(row=2, column=header.index("本公司涉及金额(元)") + 1).value
+        detail = [tuple(c.value for c in r) for r in openpyxl.load_workbook(res.path)[DETAIL_SHEET].iter_rows()]
+        got.append((clues["own_amount"].iloc[0], cell, clues["own_persons"].iloc[0], detail))
+    assert got[0][0] == 0.6 and got[0][1] == 0.6  # rounded to 分, whatever the order
+    assert got[0][2] == "张* 2201**；李* 2201**；王* 2201**"  # sorted
+    assert [r[2] for r in got[0][3][1:]] == ["P-C01-1", "P-C01-2", "P-C01-3"]
+    assert got[0] == got[1] == got[2]

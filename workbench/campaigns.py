@@ -127,7 +127,9 @@ def attachment3(con, company: str | None = None) -> pd.DataFrame:
                string_agg(DISTINCT h.claim_no, ';' ORDER BY h.claim_no) AS claim_no,
                any_value(h.insured_name_mask) AS person_name, any_value(h.insured_id_mask) AS person_id,
                any_value(h.insured_id_token) AS person_token, min(h.loss_date) AS loss_date,
-               sum(h.paid_amount) AS amount, string_agg(DISTINCT h.hospital_name, ';') AS hospital_name
+               -- money in 分, summed in one order: the same figure whatever order the rows came in
+               round(sum(h.paid_amount ORDER BY h.paid_amount), 2) AS amount,
+               string_agg(DISTINCT h.hospital_name, ';' ORDER BY h.hospital_name) AS hospital_name
         FROM clues c
         JOIN clue_records r ON r.clue_id = c.clue_id AND r.record_kind = 'ah_claim_hist'
         JOIN ah_claim_hist h ON h.company_code = r.company_code AND h.claim_no = r.record_no
@@ -153,8 +155,8 @@ def attachment4(con, company: str | None = None, today: dt.date | None = None) -
             SELECT DISTINCT company_code, insured_id_token AS token, insured_name_mask AS name_mask,
                    insured_id_mask AS id_mask
             FROM ah_claim_hist WHERE ($company IS NULL OR company_code = $company))
-        SELECT m.company_code, any_value(m.name_mask) AS name_mask, any_value(m.id_mask) AS id_mask,
-               h.category_zh, h.evidence_zh, h.claim_count, h.amount, h.person_token
+        SELECT m.company_code, min(m.name_mask) AS name_mask, min(m.id_mask) AS id_mask,
+               h.category_zh, h.evidence_zh, h.claim_count, round(h.amount, 2) AS amount, h.person_token
         FROM high_risk_persons h JOIN mine m ON m.token = h.person_token
         WHERE h.run_id = $run
         GROUP BY m.company_code, h.category_zh, h.evidence_zh, h.claim_count, h.amount, h.person_token

@@ -91,15 +91,17 @@ def company_clues(con: duckdb.DuckDBPyConnection, company: str, clue_ids: list[s
                    string_agg(DISTINCT r.record_no, ';' ORDER BY r.record_no) FILTER (WHERE r.record_kind LIKE '%policy') AS own_policies,
                    string_agg(DISTINCT r.record_no, ';' ORDER BY r.record_no) FILTER (WHERE r.record_kind LIKE '%claim%') AS own_claims,
                    string_agg(DISTINCT r.record_no, ';' ORDER BY r.record_no) FILTER (WHERE r.record_kind NOT LIKE '%policy' AND r.record_kind NOT LIKE '%claim%') AS own_other,
-                   sum(r.amount) AS own_amount, count(*) AS own_records
+                   -- money in 分, summed in one order: the same figure whatever order the engine
+                   -- wrote the clue's records in (DuckDB and Spark runs give the same workbook)
+                   round(sum(r.amount ORDER BY r.amount), 2) AS own_amount, count(*) AS own_records
             FROM clue_records r WHERE r.company_code = $company AND r.clue_id IN (SELECT clue_id FROM mine) GROUP BY r.clue_id),
         others AS (
             SELECT r.clue_id, count(DISTINCT r.company_code) AS other_companies, count(*) AS other_records,
-                   sum(r.amount) AS other_amount
+                   round(sum(r.amount ORDER BY r.amount), 2) AS other_amount
             FROM clue_records r WHERE r.company_code <> $company AND r.clue_id IN (SELECT clue_id FROM mine)
             GROUP BY r.clue_id),
         persons AS (
-            SELECT r.clue_id, string_agg(DISTINCT d.person_mask, '；') AS own_persons
+            SELECT r.clue_id, string_agg(DISTINCT d.person_mask, '；' ORDER BY d.person_mask) AS own_persons
             FROM clue_records r JOIN v_record_detail d
               ON d.company_code = r.company_code AND d.record_kind = r.record_kind AND d.record_no = r.record_no
             WHERE r.company_code = $company AND r.clue_id IN (SELECT clue_id FROM mine) AND d.person_mask IS NOT NULL
@@ -122,11 +124,14 @@ def company_clues(con: duckdb.DuckDBPyConnection, company: str, clue_ids: list[s
     ]
     details = con.execute("""
         SELECT r.clue_id, r.record_kind, r.record_no, r.role, d.line_zh, d.person_mask, d.object_desc,
-               d.key_date_zh, d.key_date, d.amount_zh, d.amount
+               d.key_date_zh, d.key_date, d.amount_zh, round(d.amount, 2) AS amount
         FROM clue_records r LEFT JOIN v_record_detail d
           ON d.company_code = r.company_code AND d.record_kind = r.record_kind AND d.record_no = r.record_no
         WHERE r.company_code = $company AND r.clue_id IN (SELECT unnest($ids::VARCHAR[]))
-        ORDER BY r.clue_id, r.record_kind, r.record_no
+        -- every column: one order whatever order the records were written in
+        ORDER BY r.clue_id, r.record_kind, r.record_no, r.role NULLS FIRST, d.line_zh NULLS FIRST,
+                 d.person_mask NULLS FIRST, d.object_desc NULLS FIRST, d.key_date_zh NULLS FIRST,
+                 d.key_date NULLS FIRST, d.amount_zh NULLS FIRST, d.amount NULLS FIRST
     """, {"company": company, "ids": list(clues["clue_id"])}).df()
     details["record_kind_zh"] = details["record_kind"].map(lambda k: KINDS[k].zh if k in KINDS else k)
     return clues, details
