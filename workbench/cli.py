@@ -2,7 +2,8 @@
 
 Each subcommand is a thin wrapper over a package function, so the same step
 runs from the CLI, a papermill notebook or a test.  Errors the user can act on
-(:class:`WorkbenchError`) are printed without a traceback and exit with 2.
+(:class:`WorkbenchError`) are printed without a traceback and exit with 2; a warehouse another
+process holds exits with 1, Ctrl-C with 130.
 """
 
 from __future__ import annotations
@@ -137,6 +138,32 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # a screening run marks itself 'interrupted' on the way out
+        print("已中断 / interrupted (Ctrl-C)", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        held = warehouse_in_use(exc)
+        if held is None:
+            raise
+        print(f"错误 / error: {held}", file=sys.stderr)
+        return 1
+
+
+def warehouse_in_use(exc: BaseException) -> str | None:
+    """The message for DuckDB's "Could not set lock on file … Conflicting lock is held" (another
+    process has the warehouse open for writing, e.g. a screening run); None for any other error."""
+    text = str(exc)
+    if type(exc).__name__ != "IOException" or "Could not set lock" not in text:
+        return None
+    import re
+
+    file = re.search(r'lock on file "([^"]+)"', text)
+    holder = re.search(r"held in (.+?) \(PID (\d+)\)", text)
+    detail = "; ".join(
+        x for x in (file and file.group(1), holder and f"PID {holder.group(2)} ({holder.group(1)})") if x
+    )
+    return (f"仓库正被另一个进程使用 / the warehouse is in use by another process ({detail or text}): "
+            "请等它结束后重试 / wait for it to finish, then try again")
 
 
 if __name__ == "__main__":
