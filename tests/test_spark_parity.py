@@ -340,3 +340,92 @@ def test_spark_options_need_the_spark_engine(tmp_path, capsys):
         "spark.executor.memory": "8g", "workbench.rulesAtOnce": "4"}
     with pytest.raises(Exception, match="key=value"):
         parse_conf(["no-equals"])
+
+
+# --- what a run records about the data Spark read -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exported(parity_warehouse, tmp_path_factory):
+    """A copy of the parity warehouse and an export of it of its own (other tests change theirs)."""
+    from workbench.export import export_parquet
+
+    folder = tmp_path_factory.mktemp("exported")
+    work = folder / "warehouse.duckdb"
+    shutil.copy(parity_warehouse, work)
+    con = duckdb.connect(str(work))
+    export_parquet(con, folder / "pq")
+    con.close()
+    return work, folder / "pq"
+
+
+def _last_run(con) -> tuple:
+    fp, batches, detail = con.execute(
+        "SELECT data_fingerprint, data_batches, engine_detail FROM screen_runs "
+        "ORDER BY started_at DESC LIMIT 1").fetchone()
+    return fp, batches, json.loads(detail)
+
+
+def test_a_remote_export_records_its_fingerprint(exported, spark):
+    from workbench.export import read_manifest
+
+    work, pq = exported
+    con = duckdb.connect(str(work))
+    screen(con, rules=["auto_loss_before_start"], rings=False, engine="spark", spark=spark,
+           parquet=f"file://{pq}")
+    fp, batches, detail = _last_run(con)
+    con.close()
+    assert fp == read_manifest(pq)["data_fingerprint"] == detail["export_fingerprint"]
+    assert detail["export"] == "current" and batches
+
+
+def test_tables_without_a_manifest_are_screened_as_they_are_and_no_fingerprint_is_recorded(
+        exported, spark, tmp_path):
+    from workbench.export import MANIFEST
+
+    work, pq = exported
+    theirs = tmp_path / "platform"
+    shutil.copytree(pq, theirs)
+    (theirs / MANIFEST).unlink()
+    before = sorted(p.relative_to(theirs) for p in theirs.rglob("*"))
+    con = duckdb.connect(str(work))
+    result = screen(con, rules=["auto_loss_before_start"], rings=False, engine="spark", spark=spark,
+                    parquet=theirs)
+    fp, batches, detail = _last_run(con)
+    con.close()
+    assert fp is None and batches is None and detail["export"] == "unchecked"
+    assert detail["export_fingerprint"] is None
+    assert "is not a workbench export" in result.to_text() and result.clue_count > 0
+    assert sorted(p.relative_to(theirs) for p in theirs.rglob("*")) == before  # nothing written
+
+
+def test_a_rule_that_is_not_portable_runs_on_duckdb_and_the_summary_says_so(exported, spark, tmp_path,
+                                                                             caplog):
+    src = CATALOGUE["auto_loss_before_start"].path
+    rules_dir = tmp_path / "rules" / "auto"
+    rules_dir.mkdir(parents=True)
+    text = src.read_text(encoding="utf-8").replace(
+        "-- portable: true", "-- portable: false\n-- portable_reason: a test of the DuckDB fallback")
+    (rules_dir / src.name).write_text(text, encoding="utf-8")
+    shutil.copy(CATALOGUE["auto_vehicle_repeat"].path, rules_dir)
+    work, pq = exported
+    con = duckdb.connect(str(work))
+    with caplog.at_level("WARNING", logger="workbench.spark_engine"):
+        result = screen(con, rules=["auto_loss_before_start", "auto_vehicle_repeat"], rings=False,
+                        engine="spark", spark=spark, parquet=pq, rules_dir=tmp_path / "rules")
+    con.close()
+    assert "规则 auto_loss_before_start 不可移植" in caplog.text and "is not portable" in caplog.text
+    ran = dict(zip(result.by_rule["规则"], result.by_rule["引擎"], strict=True))
+    assert ran == {"auto_loss_before_start": "duckdb", "auto_vehicle_repeat": "spark"}
+    assert "rules run on DuckDB (not portable): auto_loss_before_start" in result.to_text()
+
+
+def test_a_remote_manifest_is_read_through_spark(exported, spark, tmp_path):
+    """hdfs://, s3a:// … manifests are read by the session (here over file://, the same reader)."""
+    from workbench.export import MANIFEST, read_manifest
+    from workbench.spark_engine import read_text
+
+    _, pq = exported
+    text = read_text(spark, f"file://{pq}/{MANIFEST}")
+    assert json.loads(text) == read_manifest(pq)
+    assert read_text(spark, f"file://{tmp_path}/nothing/{MANIFEST}") is None

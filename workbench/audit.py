@@ -262,12 +262,15 @@ def append(
     outputs: list | None = None,
     details: dict | None = None,
     in_transaction: bool = False,
+    fingerprint_known: bool = True,
 ) -> int:
     """Append one entry to the log on a lifecycle-store connection; return its id.
 
     ``in_transaction``: the caller holds a ``BEGIN IMMEDIATE`` transaction (a verdict written together
     with its entry); otherwise this takes one, so the hash chain has no fork under concurrency.
-    Without a fingerprint, the entry names the latest one the log knows (the data as of then).
+    Without a fingerprint, the entry names the latest one the log knows (the data as of then) —
+    unless ``fingerprint_known=False``: the action's data has no fingerprint (a Spark screen of
+    tables read as they are), and the entry says none.
     """
     if action not in ACTIONS:
         raise WorkbenchError(f"未知的审计动作 / unknown audit action {action!r}")
@@ -275,7 +278,7 @@ def append(
         sql.execute("BEGIN IMMEDIATE")
     try:
         details = dict(details or {})
-        if data_fingerprint is None:
+        if data_fingerprint is None and fingerprint_known:
             known = sql.execute(
                 "SELECT data_fingerprint, audit_id FROM audit_log WHERE data_fingerprint IS NOT NULL "
                 "ORDER BY audit_id DESC LIMIT 1"
@@ -333,6 +336,7 @@ def record(
     details: dict | None = None,
     status: str = "ok",
     data_inputs: bool = True,
+    fingerprint_known: bool = True,
 ) -> int | None:
     """Record an action: the convenience every hook calls.
 
@@ -356,7 +360,7 @@ def record(
         ins = list(inputs or [])
         if con is not None:
             fp, files = warehouse_data(con, company)
-            data_fingerprint = data_fingerprint or fp
+            data_fingerprint = data_fingerprint or (fp if fingerprint_known else None)
             if data_inputs:
                 ins += files
         outs = [o for o in (outputs or []) if isinstance(o, dict)]
@@ -375,6 +379,7 @@ def record(
                 inputs=ins,
                 outputs=outs,
                 details=details,
+                fingerprint_known=fingerprint_known,
             )
         finally:
             if own:
@@ -646,17 +651,25 @@ def _record_ingest(con, results, receipts, campaign, operator):
 
 
 def record_screen(
-    con, run_id: str, period: str, fingerprint: str, rules: list[str], clues: int, new: int
+    con, run_id: str, period: str, fingerprint: str | None, rules: list[str], clues: int, new: int,
+    engine: dict | None = None,
 ) -> int | None:
-    """The screening hook: the run, its rules and the data it saw (its fingerprint is the run's)."""
+    """The screening hook: the run, its rules and the data it saw (its fingerprint is the run's;
+    None for a Spark screen of tables read as they are: the entry then names no fingerprint)."""
+    details = {"period": period, "rules": rules, "clues": clues, "new_clues": new}
+    if engine and engine.get("engine") != "duckdb":
+        details["engine"] = {k: engine.get(k) for k in ("engine", "master", "parquet", "export",
+                                                        "export_fingerprint")}
     return record_for_warehouse_con(
         con,
         "screen",
         subject=run_id,
         data_fingerprint=fingerprint,
+        fingerprint_known=fingerprint is not None,
+        data_inputs=fingerprint is not None,
         summary=f"筛查运行 {run_id}（{period}）：{len(rules)} 条规则，线索 {clues} 条，其中新线索 {new} 条",
         outputs=[{"path": "warehouse.duckdb#clues", "run_id": run_id}],
-        details={"period": period, "rules": rules, "clues": clues, "new_clues": new},
+        details=details,
     )
 
 

@@ -305,7 +305,8 @@ def _provenance(con, run_id: str | None) -> dict:
 
     rules = json.loads(row[5])
     return {"筛查运行 run": row[0], "运行时间 started": str(row[1]), "数据期间 period": row[2],
-            "数据指纹 data fingerprint": row[3][:16], "程序版本 git commit": row[4] or "",
+            "数据指纹 data fingerprint": row[3][:16] if row[3] else "未核对 unchecked (parquet read as it is)",
+            "程序版本 git commit": row[4] or "",
             "规则版本 rules": "; ".join(f"{r['id']} v{r['version']}" for r in rules)}
 
 

@@ -7,6 +7,7 @@ Thin wrappers over :func:`workbench.screen.screen`,
 
 from __future__ import annotations
 
+import argparse
 import logging
 from pathlib import Path
 
@@ -40,15 +41,50 @@ def _split(value: str | None) -> list[str] | None:
 
 def parse_conf(items: list[str] | None) -> dict:
     """``--spark-conf key=value`` options as a dict."""
-    out = {}
-    for item in items or ():
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise RuleError(
-                f"--spark-conf 应为 键=值 / --spark-conf wants key=value, got {item!r}"
-            )
-        out[key.strip()] = value.strip()
-    return out
+    from .screen import parse_spark_conf
+
+    return parse_spark_conf(items)
+
+
+ENGINE_CHOICES = ("duckdb", "spark")
+
+
+def engine_choice(value: str) -> str:
+    """``--engine``: duckdb or spark, with a message in both languages otherwise."""
+    if value not in ENGINE_CHOICES:
+        raise argparse.ArgumentTypeError(
+            f"未知的引擎 {value!r}，可选 duckdb 或 spark / unknown engine {value!r}: choose duckdb or spark"
+        )
+    return value
+
+
+def add_engine_arguments(p, *, what: str) -> None:
+    """``--engine``, ``--spark-master``, ``--spark-conf``, ``--parquet`` (screen and run)."""
+    p.add_argument(
+        "--engine",
+        default="duckdb",
+        type=engine_choice,
+        metavar="{duckdb,spark}",
+        help=f"where {what} run the rules: duckdb (default) or spark (Apache Spark, see docs/spark.md)",
+    )
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="Spark master for --engine spark (default local[*]; spark://host:7077, yarn, k8s://… "
+        "for a cluster)",
+    )
+    p.add_argument(
+        "--spark-conf", action="append", metavar="KEY=VALUE",
+        help="one Spark setting for --engine spark (repeatable); workbench.rulesAtOnce=N: rules "
+        "submitted at once",
+    )
+    p.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="parquet tables Spark reads (default: <warehouse folder>/parquet, exported again when "
+        "stale; an hdfs://, s3a:// or file:// location is checked against its export manifest, "
+        "never refreshed; a folder without one is read as it is)",
+    )
 
 
 def cmd_screen(args) -> int:
@@ -58,17 +94,13 @@ def cmd_screen(args) -> int:
     (made or refreshed when stale, or ``--parquet`` on a cluster) and the clues are written back
     here, in the same shape: see docs/spark.md.
     """
-    from .screen import screen
+    from .screen import engine_options, screen
     from .warehouse import connect
 
     if args.debug:  # show every rendered statement whatever the root log level
         logging.getLogger("workbench.engine").setLevel(logging.INFO)
         logging.getLogger("workbench.spark_engine").setLevel(logging.INFO)
-    if args.engine != "spark" and (args.spark_master or args.spark_conf or args.parquet):
-        raise RuleError(
-            "--spark-master/--spark-conf/--parquet 只用于 --engine spark / "
-            "--spark-master, --spark-conf and --parquet need --engine spark"
-        )
+    engine = engine_options(args.engine, args.spark_master, args.parquet, args.spark_conf)
     con = connect(_warehouse(args))
     try:
         result = screen(
@@ -80,10 +112,7 @@ def cmd_screen(args) -> int:
             period=args.period,
             rings=not args.no_rings,
             debug=args.debug,
-            engine=args.engine,
-            spark_master=args.spark_master,
-            spark_conf=parse_conf(args.spark_conf),
-            parquet=args.parquet,
+            **engine,
         )
         print(result.to_text())
         tiers = con.execute(
@@ -198,26 +227,7 @@ def register(sub) -> None:
     )
     p.add_argument("--no-rings", action="store_true", help="skip ring detection (团伙)")
     p.add_argument("--debug", action="store_true", help="log every rendered SQL statement")
-    p.add_argument(
-        "--engine",
-        default="duckdb",
-        choices=["duckdb", "spark"],
-        help="where the rules run: duckdb (default) or spark (Apache Spark, see docs/spark.md)",
-    )
-    p.add_argument(
-        "--spark-master",
-        metavar="URL",
-        help="Spark master (default local[*]; spark://host:7077, yarn, k8s://… for a cluster)",
-    )
-    p.add_argument(
-        "--spark-conf", action="append", metavar="KEY=VALUE", help="one Spark setting (repeatable)"
-    )
-    p.add_argument(
-        "--parquet",
-        metavar="DIR",
-        help="parquet export Spark reads (default: <warehouse folder>/parquet, refreshed when "
-        "stale; an hdfs:// or s3a:// location is read as it is)",
-    )
+    add_engine_arguments(p, what="the rules")
     p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser(

@@ -85,6 +85,15 @@ class Engine:
         """Provenance of the engine for ``screen_runs.engine_detail``."""
         return {"engine": self.name, "duckdb_version": duckdb.__version__}
 
+    def screened_fingerprint(self, warehouse: str) -> str | None:
+        """The fingerprint of the data the rules read (``screen_runs.data_fingerprint``): here the
+        warehouse's own; None when it is not known (see the Spark engine)."""
+        return warehouse
+
+    def ran_on(self, rule_id: str) -> str:
+        """Where the rule ran (the run summary's engine column)."""
+        return self.name
+
     # --- plain statements -----------------------------------------------------------------
 
     def execute(

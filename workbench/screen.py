@@ -108,6 +108,19 @@ class ScreenResult:
                 f"(会话启动 session start {d.get('session_seconds', 0):.1f}s; 规则在 Spark 上运行，"
                 f"线索、评分、团伙在 DuckDB 上 / rules on Spark; clues, scores, rings on DuckDB)"
             )
+            export = d.get("export")
+            if export == "refreshed":
+                lines.append(f"parquet 导出已自动刷新 / the parquet export was refreshed automatically: "
+                             f"{d.get('parquet')} ({d.get('export_refreshed')})")
+            elif export == "exported":
+                lines.append(f"已导出 parquet / the warehouse was exported to parquet: {d.get('parquet')}")
+            elif export == "unchecked":
+                lines.append(f"注意 / warning: {d.get('parquet')} 不是工作台导出，按原样读取，未与仓库核对，"
+                             "运行记录中没有数据指纹 / is not a workbench export: read as it is, not "
+                             "checked against the warehouse, no data fingerprint recorded")
+            if d.get("rules_on_duckdb"):
+                lines.append("在 DuckDB 上运行的规则(不可移植) / rules run on DuckDB (not portable): "
+                             + ", ".join(f"{k} ({v})" for k, v in d["rules_on_duckdb"].items()))
         if self.by_rule is not None and len(self.by_rule):
             lines.append(self.by_rule.to_string(index=False))
         return "\n".join(lines)
@@ -356,6 +369,11 @@ def screen(
     all_params = dict(bound, **({"ring": ring_params} if rings else {}))
     engine = open_engine(con, selected, engine, debug=debug, master=spark_master, conf=spark_conf,
                          parquet=parquet, spark=spark)
+    # the data the rules read: the warehouse, or a parquet export checked against it; tables read
+    # as they are (no export manifest) have no fingerprint anyone can vouch for
+    fingerprint = engine.screened_fingerprint(fingerprint)
+    if fingerprint is None:
+        batches = None
     con.execute(
         "INSERT INTO screen_runs (run_id, started_at, period, status, rules, params, data_fingerprint, "
         "data_batches, git_commit, engine) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
@@ -366,40 +384,42 @@ def screen(
             json.dumps(rules_json),
             json.dumps(all_params, ensure_ascii=False),
             fingerprint,
-            json.dumps(batches, ensure_ascii=False),
+            None if batches is None else json.dumps(batches, ensure_ascii=False),
             git_commit(),
             engine.name,
         ],
     )
     # the period views are made outside the transaction, so a rollback cannot strand them
-    with engine.period(period):
-        con.execute("BEGIN TRANSACTION")
-        try:
-            create_hits(engine)
-            engine.submit(selected, bound)
-            for rule in selected:
-                engine.run_rule(rule, bound[rule.id])
-                stage_rule_rows(engine, rule, period)
-            clue_count, new_count = write_clues(
-                engine, "_hits", run_id, period, [r.id for r in selected], now
-            )
-            if rings:
-                ring_clues, ring_new = rings_mod.find_rings(
-                    engine, run_id, period, ring_params, now
+    try:
+        with engine.period(period):
+            con.execute("BEGIN TRANSACTION")
+            try:
+                create_hits(engine)
+                engine.submit(selected, bound)
+                for rule in selected:
+                    engine.run_rule(rule, bound[rule.id])
+                    stage_rule_rows(engine, rule, period)
+                clue_count, new_count = write_clues(
+                    engine, "_hits", run_id, period, [r.id for r in selected], now
                 )
-                clue_count, new_count = clue_count + ring_clues, new_count + ring_new
-            scoring.score_clues(engine, period)
-            scoring.write_high_risk_persons(engine, run_id, period, catalogue)
-            by_rule = _record_rule_runs(engine, run_id, selected, bound, rings, ring_params)
-            con.execute("COMMIT")
-        except Exception as exc:
-            con.execute("ROLLBACK")
-            con.execute(
-                "UPDATE screen_runs SET status = 'failed', finished_at = ?, message = ? "
-                "WHERE run_id = ?",
-                [dt.datetime.now(dt.UTC).replace(tzinfo=None), str(exc)[:2000], run_id],
-            )
-            raise
+                if rings:
+                    ring_clues, ring_new = rings_mod.find_rings(
+                        engine, run_id, period, ring_params, now
+                    )
+                    clue_count, new_count = clue_count + ring_clues, new_count + ring_new
+                scoring.score_clues(engine, period)
+                scoring.write_high_risk_persons(engine, run_id, period, catalogue)
+                by_rule = _record_rule_runs(engine, run_id, selected, bound, rings, ring_params)
+                con.execute("COMMIT")
+            except BaseException:
+                try:
+                    con.execute("ROLLBACK")
+                except duckdb.Error as err:  # the original error matters more
+                    log.error("rollback of screening run %s failed: %s", run_id, err)
+                raise
+    except BaseException as exc:  # Ctrl-C too: a run is never left 'running'
+        _mark_unfinished(con, run_id, exc)
+        raise
     seconds = time.perf_counter() - started
     con.execute(
         "UPDATE screen_runs SET status = 'done', finished_at = ?, clue_count = ?, "
@@ -410,13 +430,69 @@ def screen(
     log.info("screening run %s: %d clues (%d new) in %.1fs", run_id, clue_count, new_count, seconds)
     from .audit import record_screen  # audit trail (审计日志)
 
-    record_screen(con, run_id, period, fingerprint, [r.id for r in selected], clue_count, new_count)
+    record_screen(con, run_id, period, fingerprint, [r.id for r in selected], clue_count, new_count,
+                  engine=engine.detail())
+    if engine.name != "duckdb" and by_rule is not None and len(by_rule):
+        by_rule["引擎"] = [engine.ran_on(r) for r in by_rule["规则"]]
     return ScreenResult(run_id, period, clue_count, new_count, seconds, engine.timings, by_rule,
                         engine.name, engine.detail())
 
 
+def _mark_unfinished(con, run_id: str, exc: BaseException) -> None:
+    """The run did not finish: 'interrupted' (Ctrl-C) or 'failed', with the reason."""
+    interrupted = isinstance(exc, KeyboardInterrupt)
+    message = ("已中断 / interrupted (Ctrl-C)" if interrupted
+               else (str(exc) or type(exc).__name__))[:2000]
+    try:
+        con.execute(
+            "UPDATE screen_runs SET status = ?, finished_at = ?, message = ? WHERE run_id = ?",
+            ["interrupted" if interrupted else "failed", dt.datetime.now(dt.UTC).replace(tzinfo=None),
+             message, run_id],
+        )
+    except duckdb.Error as err:  # the original error matters more
+        log.error("could not mark screening run %s as %s: %s", run_id,
+                  "interrupted" if interrupted else "failed", err)
+
+
 #: Where the rules can run (筛查引擎).
 ENGINES = ("duckdb", "spark")
+#: ``screen``/``run_*`` keywords that only mean something with ``engine="spark"``.
+SPARK_OPTIONS = ("spark_master", "spark_conf", "parquet")
+
+
+def parse_spark_conf(items) -> dict:
+    """``--spark-conf key=value`` options (a list of strings, or a dict already) as a dict."""
+    if isinstance(items, dict):
+        return {str(k).strip(): str(v).strip() for k, v in items.items()}
+    out = {}
+    for item in items or ():
+        key, sep, value = str(item).partition("=")
+        if not sep or not key.strip():
+            raise RuleError(
+                f"--spark-conf 应为 键=值 / --spark-conf wants key=value, got {item!r}"
+            )
+        out[key.strip()] = value.strip()
+    return out
+
+
+def engine_options(engine: str = "duckdb", spark_master: str | None = None,
+                   spark_parquet: str | None = None, spark_conf=None) -> dict:
+    """The engine keywords of :func:`screen` (and the ``run_*`` campaign steps) from the command
+    line or a notebook's parameters, where "" means the default. Spark options without
+    ``engine="spark"`` are refused: they would be silently ignored."""
+    if engine not in ENGINES:
+        raise RuleError(f"未知的筛查引擎 {engine!r}，可选 {list(ENGINES)} / unknown engine {engine!r}, "
+                        f"one of {', '.join(ENGINES)}")
+    conf = parse_spark_conf(spark_conf)
+    if engine != "spark":
+        if spark_master or spark_parquet or conf:
+            raise RuleError(
+                "--spark-master/--spark-conf/--parquet 只用于 --engine spark / "
+                "--spark-master, --spark-conf and --parquet need --engine spark"
+            )
+        return {"engine": engine}
+    return {"engine": "spark", "spark_master": spark_master or None,
+            "parquet": spark_parquet or None, "spark_conf": conf or None}
 
 
 def open_engine(con, selected, name: str = "duckdb", *, debug: bool = False, **spark_options):

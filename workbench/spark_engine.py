@@ -4,10 +4,12 @@ A province fits on one DuckDB machine; the national platforms (hundreds of milli
 policies) live on Spark clusters. ``workbench screen --engine spark`` runs **the same rule
 files** there:
 
-1. the warehouse tables are read from parquet (``workbench export --parquet DIR``, refreshed
-   automatically when the warehouse changed, or a cluster location used as it is) and registered
-   as Spark temporary views under their warehouse names; the shared views the rules read
-   (``v_person_role`` …) are created from the warehouse DDL, translated like the rules;
+1. the warehouse tables are read from parquet (``workbench export --parquet DIR``: a local export
+   is refreshed automatically when it is not this warehouse as it is, a remote one checked against
+   its manifest and refused if it is other data, a folder of tables without a manifest read as it
+   is, with a warning — :func:`workbench.export.ensure_export`) and registered as Spark temporary
+   views under their warehouse names; the shared views the rules read (``v_person_role`` …) are
+   created from the warehouse DDL, translated like the rules;
 2. each rule's SQL is translated by sqlglot (:func:`workbench.portable.to_spark`: product macros
    expanded, meaning-changing constructs refused) and run with its parameters bound as Spark
    named parameters (``:name``), never formatted into the SQL — :data:`RULES_AT_ONCE` rules at a
@@ -20,6 +22,11 @@ What stays on DuckDB, on purpose: turning rows into clues, scoring (over clue ta
 the **ring search** (:mod:`workbench.rings`), an iterative label propagation over the flagged
 claims that runs on the DuckDB warehouse over the Spark-produced clues (see ``docs/spark.md``).
 A rule whose metadata says ``portable: false`` runs on DuckDB too, with a warning naming it.
+
+Before a session starts, what can be checked without Java is (:func:`check_master`,
+:func:`check_java`, :func:`reach_master`, :func:`workbench_conf`); a session that does not start
+is one :class:`WorkbenchError` naming the master and the settings (:func:`session_failure`), and
+the driver's console goes to a log file instead of the terminal.
 """
 
 from __future__ import annotations
@@ -28,9 +35,14 @@ import logging
 import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import time
+import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 
@@ -39,7 +51,7 @@ import pandas as pd
 
 from .engine import PERIOD_TABLES, RULE_OUT, Engine, RuleTiming
 from .errors import RuleError, WorkbenchError
-from .export import ensure_export, is_remote
+from .export import ensure_export, export_hint, file_url_path, is_remote
 from .portable import sqlglot_version, to_spark, translate_rule
 from .rules import PERIODS, Rule, output_columns, split_final, step_names
 from .warehouse import DDL_DIR
@@ -55,6 +67,8 @@ RULES_AT_ONCE = 3
 #: The setting (``--spark-conf workbench.rulesAtOnce=8``) that changes :data:`RULES_AT_ONCE`;
 #: taken out before the session is built (it is the workbench's, not Spark's).
 RULES_AT_ONCE_CONF = "workbench.rulesAtOnce"
+#: The workbench's own ``--spark-conf`` settings (``workbench.*``; never passed to Spark).
+WORKBENCH_CONF = {RULES_AT_ONCE_CONF: "rules submitted to Spark at once (a positive integer)"}
 
 #: Spark settings the engine always sets (a ``--spark-conf`` may override them).
 BASE_CONF = {
@@ -63,10 +77,18 @@ BASE_CONF = {
     "spark.sql.ansi.enabled": "true",  # bad casts and overflows fail, as they do in DuckDB
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
+    "spark.log.level": "ERROR",  # from the start: Spark's warnings are noise for an analyst
 }
+
+#: Seconds to wait for a standalone master (``spark://host:port``) to accept a connection before
+#: the session is started (Spark itself retries for a minute, printing a stack trace each time).
+MASTER_CONNECT_TIMEOUT = 5.0
 
 #: Spark type of each DuckDB output type (``DataType.simpleString()``).
 SPARK_TYPES = {"VARCHAR": "string", "DOUBLE": "double", "BIGINT": "bigint", "INTEGER": "int"}
+
+SEE_DOCS = "见 / see docs/spark.md"
+MASTER_FORMS = "local, local[N] (N ≥ 1), local[*], spark://host:port, yarn, k8s://https://host:port"
 
 
 def _local_cores(master: str) -> int | None:
@@ -93,26 +115,262 @@ def spark_conf(master: str, conf: dict | None = None) -> dict:
     return out
 
 
-def spark_session(master: str | None = None, conf: dict | None = None):
-    """A SparkSession on ``master`` (default ``local[*]``); an existing one is reused as it is."""
+def workbench_conf(conf: dict | None) -> tuple[dict, int]:
+    """``conf`` without the workbench's own settings, and the rules to submit at once.
+
+    ``workbench.rulesAtOnce`` must be a positive integer; any other ``workbench.*`` key is an
+    error naming the known ones (a typo would otherwise be passed to Spark and ignored)."""
+    conf = dict(conf or {})
+    ours = {k: conf.pop(k) for k in list(conf) if k.startswith("workbench.")}
+    unknown = sorted(set(ours) - set(WORKBENCH_CONF))
+    if unknown:
+        known = "; ".join(f"{k}: {v}" for k, v in WORKBENCH_CONF.items())
+        raise WorkbenchError(
+            f"未知的工作台设置 / unknown workbench setting(s) {', '.join(unknown)} — 可用 known: {known}"
+        )
+    value = str(ours.get(RULES_AT_ONCE_CONF, RULES_AT_ONCE)).strip()
+    if not re.fullmatch(r"\d+", value) or int(value) < 1:
+        raise WorkbenchError(
+            f"{RULES_AT_ONCE_CONF} 应为正整数 / {RULES_AT_ONCE_CONF} must be a positive integer, "
+            f"got {value!r}"
+        )
+    return conf, int(value)
+
+
+# --- before the session: Java, the master ---------------------------------------------------------
+
+
+def check_java(env=None) -> str:
+    """The ``java`` Spark will start (``$JAVA_HOME/bin/java``, else the one on PATH), checked to be
+    there and at least Java 17; a :class:`WorkbenchError` saying what to do otherwise."""
+    env = os.environ if env is None else env
+    home = env.get("JAVA_HOME")
+    if home:
+        java = Path(home) / "bin" / "java"
+        if not (java.is_file() and os.access(java, os.X_OK)):
+            raise WorkbenchError(
+                f"JAVA_HOME={home} 下没有可执行的 bin/java / JAVA_HOME={home} has no bin/java: point "
+                "JAVA_HOME at a Java 17+ installation, or unset it to use the java on PATH "
+                f"({SEE_DOCS})"
+            )
+        java = str(java)
+    else:
+        java = shutil.which("java", path=env.get("PATH"))
+        if not java:
+            raise WorkbenchError(
+                "Spark 需要 Java 17+ / Spark needs Java 17 or later: apt-get install "
+                f"default-jre-headless (or set JAVA_HOME) ({SEE_DOCS})"
+            )
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60,
+                             env=dict(env))
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise WorkbenchError(f"无法运行 / cannot run {java} -version: {exc} ({SEE_DOCS})") from exc
+    text = (out.stderr or "") + (out.stdout or "")
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', text)
+    if m:
+        major = int(m.group(1))
+        if major == 1:  # 1.8.0_… is Java 8
+            major = int(m.group(2) or 0)
+        if major < 17:
+            raise WorkbenchError(
+                f"Spark 需要 Java 17+，而 {java} 是 Java {major} / Spark needs Java 17 or later, "
+                f"{java} is Java {major}: install Java 17 (apt-get install default-jre-headless) and "
+                f"put it first on PATH or set JAVA_HOME ({SEE_DOCS})"
+            )
+    else:
+        log.debug("java -version said %r: version not recognised, not checked", text[:200])
+    return java
+
+
+def check_master(master: str, env=None) -> None:
+    """Refuse a master URL Spark would reject only after starting Java (with a stack trace)."""
+    env = os.environ if env is None else env
+    bad = (f"Spark master {master!r} 无法识别 / {master!r} is not a Spark master URL: use "
+           f"{MASTER_FORMS} ({SEE_DOCS})")
+    m = re.fullmatch(r"local(?:\[(\d+|\*)(?:,(\d+))?\])?", master)
+    if m:
+        if m.group(1) not in (None, "*") and int(m.group(1)) < 1:
+            raise WorkbenchError(
+                f"Spark master {master!r}: 至少要一个核 / a local master needs at least one core "
+                f"(local[1], local[2] … or local[*]) ({SEE_DOCS})"
+            )
+        return
+    if re.fullmatch(r"local-cluster\[\d+,\d+,\d+\]", master):
+        return
+    if master == "yarn":
+        if not (env.get("HADOOP_CONF_DIR") or env.get("YARN_CONF_DIR")):
+            raise WorkbenchError(
+                "Spark master yarn 需要设置 HADOOP_CONF_DIR 或 YARN_CONF_DIR / master yarn needs "
+                "HADOOP_CONF_DIR or YARN_CONF_DIR set to the cluster's Hadoop configuration folder "
+                f"({SEE_DOCS})"
+            )
+        return
+    if master.startswith("spark://"):
+        if not all(_host_port(h) for h in master[len("spark://"):].split(",")):
+            raise WorkbenchError(bad + "; spark://host:port[,host2:port2]")
+        return
+    if re.fullmatch(r"k8s://\S+", master):
+        return
+    raise WorkbenchError(bad)
+
+
+def _host_port(text: str) -> tuple[str, int] | None:
+    m = re.fullmatch(r"\[?([^\[\]]+?)\]?:(\d{1,5})", text.strip())
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def reach_master(master: str, timeout: float = MASTER_CONNECT_TIMEOUT) -> None:
+    """A standalone master (``spark://…``) must accept a connection: otherwise Spark retries for a
+    minute before it gives up. Other masters are not probed."""
+    if not master.startswith("spark://"):
+        return
+    errors = []
+    for part in master[len("spark://"):].split(","):
+        host, port = _host_port(part)
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            return
+        except OSError as exc:
+            errors.append(f"{host}:{port}: {exc.strerror or exc}")
+    raise WorkbenchError(
+        f"无法连接 Spark master / cannot reach the Spark master {master} ({'; '.join(errors)}): is it "
+        f"running, and reachable from this machine? ({SEE_DOCS}, On a cluster)"
+    )
+
+
+#: Where the Spark driver's console (Java's stderr and stdout) goes: a file, not the terminal.
+_DRIVER_LOG: list[Path] = []
+
+
+@contextmanager
+def _console_to(path: Path):
+    """The process's stdout and stderr (file descriptors 1 and 2) go to ``path`` for the block:
+    the Java process Spark starts inherits them, so its console output lands in the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    saved = []
+    with open(path, "ab") as target:
+        try:
+            for fd in (1, 2):
+                saved.append((fd, os.dup(fd)))
+                os.dup2(target.fileno(), fd)
+        except OSError:  # no such descriptors (an embedded interpreter): leave the console alone
+            log.debug("console not redirected to %s", path)
+        try:
+            yield
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                with suppress(Exception):
+                    stream.flush()
+            for fd, copy in saved:
+                os.dup2(copy, fd)
+                os.close(copy)
+
+
+def _driver_log_lines(path: Path | None) -> list[str]:
+    if path is None or not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        m = (re.match(r'Exception in thread "\w+" [\w.$]+: (.+)', line)
+             or re.match(r"\S+ \S+ ERROR [\w.$]+: (.+)", line)
+             or re.match(r"(?:Error: )(.+)", line)
+             or re.match(r"(Invalid .+|Could not .+)", line))
+        if m and m.group(1) not in found and "A fatal exception has occurred" not in m.group(1):
+            found.append(m.group(1))
+    return found
+
+
+def _reason(exc: BaseException, log_path: Path | None) -> str:
+    """The line that says why the session did not start: Spark's deepest cause, else the driver
+    log's error lines, else the first line of the exception."""
+    text = str(exc)
+    causes = re.findall(r"Caused by: (?:[\w.$]+(?:Exception|Error): )?(.+)", text)
+    if causes:
+        return causes[-1].strip()
+    logged = _driver_log_lines(log_path)
+    first = next((line.strip() for line in text.splitlines() if line.strip()), repr(exc))
+    if logged and ("JAVA_GATEWAY_EXITED" in text or "stopped SparkContext" in text
+                   or "An error occurred while calling" in text):
+        return "; ".join(logged[-3:])
+    return first
+
+
+def session_failure(master: str, conf: dict | None, exc: BaseException,
+                    log_path: Path | None = None) -> str:
+    """The message for a session that did not start: the master, the settings given, why."""
+    reason = _reason(exc, log_path)
+    given = ", ".join(f"{k}={v}" for k, v in (conf or {}).items()) or "无 none"
+    suspects = [f"{k}={v}" for k, v in (conf or {}).items()
+                if k in reason or (len(str(v)) >= 3 and str(v) in reason)]
+    lines = [
+        f"Spark 会话启动失败 / the Spark session failed to start (master {master}; "
+        f"--spark-conf {given}): {reason}"
+    ]
+    if suspects:
+        lines.append(f"  请检查设置 / check the setting: {', '.join(suspects)}")
+    if log_path is not None and log_path.is_file():
+        lines.append(f"  Spark 驱动日志 / Spark driver log: {log_path}")
+    lines.append(f"  {SEE_DOCS} (On a cluster: master, settings, Java)")
+    return "\n".join(lines)
+
+
+def quiet_pyspark_warnings() -> None:
+    """PySpark warns about pandas versions on first use: noise for an analyst (Arrow is used)."""
+    warnings.filterwarnings("ignore", message=r"PySpark does not yet fully support pandas",
+                            category=FutureWarning)
+
+
+def spark_session(master: str | None = None, conf: dict | None = None, *,
+                  log_path: str | Path | None = None, preflight: bool = True):
+    """A SparkSession on ``master`` (default ``local[*]``); an existing one is reused as it is.
+
+    Java and the master are checked first (:func:`check_java`, :func:`check_master`,
+    :func:`reach_master`); the Spark driver's console goes to ``log_path`` (default a file in the
+    temporary folder), and a session that does not start is a :class:`WorkbenchError` naming the
+    master, the settings given and Spark's reason. ``preflight=False``: the caller checked."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise WorkbenchError(
             "未安装 PySpark / PySpark is not installed: pip install '.[spark]' (see docs/spark.md)"
         ) from exc
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        raise WorkbenchError(
-            "Spark 需要 Java 17+ / Spark needs Java 17 or later: apt-get install default-jre-headless "
-            "(or set JAVA_HOME)"
-        )
-    master = master or DEFAULT_MASTER
+    from pyspark import SparkContext
+
+    master = (master or DEFAULT_MASTER).strip()
+    if preflight:
+        check_master(master)
+        check_java()
+        reach_master(master)
+    quiet_pyspark_warnings()
     builder = SparkSession.builder.master(master)
     for key, value in spark_conf(master, conf).items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    if not _DRIVER_LOG or getattr(SparkContext, "_gateway", None) is None:
+        path = Path(log_path) if log_path else Path(tempfile.gettempdir()) / (
+            f"workbench-spark-{os.getpid()}.log")
+        _DRIVER_LOG[:] = [path]
+        with suppress(OSError):  # a new Java process: a new log
+            path.unlink()
+    path = _DRIVER_LOG[0]
+    try:
+        with _console_to(path):
+            spark = builder.getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+        spark.sql("SELECT 1").collect()  # the SQL session: a bad spark.sql.* setting fails here
+    except Exception as exc:  # Py4JJavaError, PySparkRuntimeError (JAVA_GATEWAY_EXITED) …
+        raise WorkbenchError(session_failure(master, conf, exc, path)) from exc
     return spark
+
+
+def driver_log() -> Path | None:
+    """The file the Spark driver's console goes to (None before a session was started here)."""
+    return _DRIVER_LOG[0] if _DRIVER_LOG else None
 
 
 # --- the warehouse on Spark ----------------------------------------------------------------------
@@ -141,8 +399,9 @@ def ddl_views() -> dict[str, tuple[str, frozenset]]:
 class SparkTables:
     """The warehouse tables as Spark temporary views over parquet folders (one per table)."""
 
-    def __init__(self, spark, location: str | Path) -> None:
+    def __init__(self, spark, location: str | Path, export=None) -> None:
         self.spark = spark
+        self.export = export
         self.location = str(location) if is_remote(location) else str(Path(location).resolve())
         self._frames: dict = {}
         self._views: list[str] = []
@@ -156,9 +415,15 @@ class SparkTables:
             try:
                 self._frames[table] = self.spark.read.parquet(self.path(table))
             except Exception as exc:  # AnalysisException: path does not exist …
+                if self.export is not None and not self.export.checked:
+                    hint = ("该目录不是工作台导出：请补上这张表，或换一个 --parquet 目录 / the folder is "
+                            "not a workbench export: add the table there (one folder per table, "
+                            "docs/spark.md), or pass another --parquet folder")
+                else:
+                    hint = f"run {export_hint(self.location)}"
                 raise WorkbenchError(
                     f"Spark 读不到表 {table} / Spark cannot read table {table} at {self.path(table)}: "
-                    f"{str(exc).splitlines()[0]} — run `workbench export --parquet {self.location}`"
+                    f"{str(exc).splitlines()[0] if str(exc) else exc!r} — {hint}"
                 ) from exc
         return self._frames[table]
 
@@ -225,7 +490,7 @@ class SparkEngine(Engine):
         self._pool: ThreadPoolExecutor | None = None
         self._pending: dict[str, tuple[Future, dict]] = {}
         self.spark = spark
-        self.tables = SparkTables(spark, location)
+        self.tables = SparkTables(spark, location, export)
         self.session_seconds = session_seconds
         self.export = export
         self.on_duckdb: dict[str, str] = {}  # rule id → why it ran on DuckDB
@@ -256,11 +521,25 @@ class SparkEngine(Engine):
             "spark_version": self.spark.version,
             "sqlglot_version": sqlglot_version(),
             "parquet": self.tables.location,
+            "export": getattr(self.export, "status", None),
+            "export_refreshed": getattr(self.export, "refreshed", "") or None,
             "export_fingerprint": getattr(self.export, "data_fingerprint", None) or None,
+            "driver_log": str(driver_log()) if driver_log() else None,
             "session_seconds": round(self.session_seconds, 2),
             "rules_at_once": self.parallel,
             "rules_on_duckdb": dict(self.on_duckdb),
         }
+
+    def screened_fingerprint(self, warehouse: str) -> str | None:
+        """The fingerprint of the data Spark read: the export's (checked against the warehouse);
+        None for tables read as they are, which nothing here can vouch for."""
+        if self.export is None:
+            return warehouse
+        return (self.export.data_fingerprint or None) if self.export.checked else None
+
+    def ran_on(self, rule_id: str) -> str:
+        """Where ``rule_id`` ran: spark, or duckdb (not portable; the ring search)."""
+        return "duckdb" if rule_id in self.on_duckdb or rule_id == "ring" else "spark"
 
     # --- rules ------------------------------------------------------------------------------
 
@@ -322,8 +601,8 @@ class SparkEngine(Engine):
         rules submitted together overlap."""
         if not rule.portable:
             self.on_duckdb[rule.id] = rule.portable_reason
-            log.warning("rule %s is not portable (%s): it runs on DuckDB", rule.id,
-                        rule.portable_reason)
+            log.warning("规则 %s 不可移植（%s），在 DuckDB 上运行 / rule %s is not portable (%s): it "
+                        "runs on DuckDB", rule.id, rule.portable_reason, rule.id, rule.portable_reason)
             return super().run_rule(rule, params)
         pending, submitted = self._pending.pop(rule.id, (None, None))
         if pending is not None and submitted == params:
@@ -376,24 +655,57 @@ def open_spark_engine(
     debug: bool = False,
 ) -> SparkEngine:
     """A :class:`SparkEngine` for ``rules`` on the warehouse ``con``: the parquet export made
-    current (or a remote location trusted), a session started (or ``spark`` reused), the tables
-    registered."""
-    conf = dict(conf or {})
-    try:
-        parallel = int(conf.pop(RULES_AT_ONCE_CONF, RULES_AT_ONCE))
-    except ValueError as exc:
-        raise WorkbenchError(
-            f"{RULES_AT_ONCE_CONF} 应为正整数 / {RULES_AT_ONCE_CONF} must be a positive integer"
-        ) from exc
+    current (a local folder, exported again when stale), checked (a remote one: refused when its
+    manifest says it is other data) or read as it is (no manifest), a session started (or
+    ``spark`` reused), the tables registered.
+
+    Everything that can be checked without Spark is checked before the session starts (settings,
+    Java, the master, a local export), so a mistake is reported in a second, not after Java."""
+    conf, parallel = workbench_conf(conf)
     location = parquet or default_parquet_dir(con)
-    export = ensure_export(con, location)
+    if spark is None:
+        master = (master or DEFAULT_MASTER).strip()
+        check_master(master)
+        check_java()
+        reach_master(master)
+    local_first = not is_remote(location) or file_url_path(location) is not None
+    export = ensure_export(con, location) if local_first else None
     started = time.perf_counter()
-    session = spark if spark is not None else spark_session(master, conf)
+    if spark is None:
+        session = spark_session(master, conf, log_path=_log_beside(con), preflight=False)
+    else:
+        session = spark
     seconds = time.perf_counter() - started if spark is None else 0.0
+    if export is None:  # hdfs://, s3a:// …: the manifest is read through Spark
+        export = ensure_export(con, location, read_text=lambda url: read_text(session, url))
     engine = SparkEngine(con, session, location, debug=debug, session_seconds=seconds,
                          export=export, parallel=parallel)
     engine.prepare(rules)
     return engine
+
+
+def read_text(spark, url: str) -> str | None:
+    """The text of the file at ``url`` read through Spark (its Hadoop file systems); None when
+    there is no such file."""
+    try:
+        rows = spark.read.text(url, wholetext=True).collect()
+    except Exception as exc:  # AnalysisException PATH_NOT_FOUND, or the file system failed
+        text = str(exc)
+        if "PATH_NOT_FOUND" in text or "does not exist" in text.lower():
+            return None
+        raise WorkbenchError(
+            f"Spark 读不到 / Spark cannot read {url}: {text.splitlines()[0] if text else exc!r} "
+            f"({SEE_DOCS}, On a cluster: the data)"
+        ) from exc
+    return rows[0][0] if rows else ""
+
+
+def _log_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """``<warehouse folder>/spark-driver.log`` (None for an in-memory warehouse)."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return Path(row[0]).resolve().parent / "spark-driver.log" if row and row[0] else None
 
 
 def default_parquet_dir(con: duckdb.DuckDBPyConnection) -> Path:
