@@ -387,6 +387,59 @@ def test_a_failure_while_the_period_opens_marks_the_run_failed(tmp_path, monkeyp
     assert row[0] == "failed" and "cannot read table auto_claim" in row[1]
 
 
+# --- 3. run takes the cluster route --------------------------------------------------------------
+
+
+SCREENING_NOTEBOOKS = ("top_down_clues", "cross_comparison", "known_cases", "pre2017_review")
+
+
+def test_run_passes_parquet_and_spark_conf_to_the_screening_notebooks(tmp_path, campaign, monkeypatch):
+    from workbench import audit, runner
+
+    wh = _warehouse(tmp_path)
+    seen = []
+
+    def execute(task):
+        name, _, out, params = task
+        seen.append((name, params))
+        return runner.NotebookRun(name, None, out, True)
+
+    monkeypatch.setattr(runner, "_execute", execute)
+    monkeypatch.setattr(audit, "record_runs", lambda *a, **k: None)
+    argv = ["--config", str(campaign.source), "run", "top_down", "--warehouse", str(wh), "--engine",
+            "spark", "--spark-master", "spark://m:7077", "--parquet", "hdfs:///fraud/2019",
+            "--spark-conf", "spark.executor.memory=8g", "--spark-conf", "workbench.rulesAtOnce=8"]
+    assert main(argv) == 0
+    (name, params), = seen
+    assert params["engine"] == "spark" and params["spark_master"] == "spark://m:7077"
+    assert params["spark_parquet"] == "hdfs:///fraud/2019"
+    assert params["spark_conf"] == {"spark.executor.memory": "8g", "workbench.rulesAtOnce": "8"}
+
+
+@pytest.mark.parametrize("option", [["--spark-master", "local[2]"], ["--parquet", "/x"],
+                                    ["--spark-conf", "a=b"]])
+def test_run_refuses_spark_options_without_the_spark_engine(tmp_path, campaign, capsys, option):
+    wh = _warehouse(tmp_path)
+    argv = ["--config", str(campaign.source), "run", "top_down", "--warehouse", str(wh), *option]
+    assert main(argv) == 2
+    assert "need --engine spark" in capsys.readouterr().err
+    assert not (campaign.output_dir / "runs").exists()  # nothing ran
+
+
+def test_the_screening_notebooks_take_parquet_and_spark_conf():
+    from workbench.warehouse import PROJECT_ROOT
+
+    for name in SCREENING_NOTEBOOKS:
+        nb = json.loads((PROJECT_ROOT / "parametrized" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+        params = next("".join(c["source"]) for c in nb["cells"]
+                      if "parameters" in c.get("metadata", {}).get("tags", []))
+        for line in ('spark_parquet = ""', "spark_conf = {}", 'engine = "duckdb"', 'spark_master = ""'):
+            assert line in params, f"{name}: {line}"
+        assert any("engine_options(engine, spark_master, spark_parquet, spark_conf)" in c
+                   for c in cells), f"{name} does not pass the Spark parameters on"
+
+
 def test_engine_options_from_notebook_parameters():
     from workbench.screen import engine_options
 

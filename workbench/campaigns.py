@@ -26,11 +26,13 @@ from . import audit
 from .config import Campaign
 from .errors import WorkbenchError
 from .lifecycle import LifecycleStore
-from .screen import ScreenResult, latest_run, screen
+from .screen import ScreenResult, engine_options, latest_run, screen
 from .taxonomy import FRAUD_KINDS, PRE2017_TYPES
 from .workbook import WorkbookResult, company_clues, write_company_workbook
 
 log = logging.getLogger(__name__)
+
+__all__ = ["engine_options"]  # re-exported for the notebooks: engine keywords from their parameters
 
 STEPS = {
     "top_down": "自上而下线索 top-down platform clues",
@@ -63,7 +65,8 @@ def run_top_down(con, *, params: dict | None = None, **engine) -> ScreenResult:
     """Match the platform clue lists (auto, agri) to the warehouse and enrich them.
 
     ``engine`` (every ``run_*`` step): where the rules run, as :func:`workbench.screen.screen`
-    takes it — ``engine="spark"``, ``spark_master``, ``spark_conf``, ``parquet``, ``spark``."""
+    takes it — ``engine="spark"``, ``spark_master``, ``spark_conf``, ``parquet``, ``spark``;
+    a notebook builds them from its parameters with :func:`engine_options`."""
     rules = _available(con, TOP_DOWN_RULES)
     if not rules:
         raise WorkbenchError("没有自上而下匹配规则 / no top-down rules found in sql/rules")

@@ -56,7 +56,10 @@ def cmd_run(args) -> int:
     import json
 
     from .runner import NOTEBOOKS, run_campaign
+    from .screen import engine_options
 
+    # Spark options without --engine spark are refused, as by `workbench screen`
+    engine_options(args.engine, args.spark_master, args.parquet, args.spark_conf)
     campaign = _campaign(args)
     params = json.loads(args.rule_params) if args.rule_params else None
     if args.params_file:
@@ -66,7 +69,8 @@ def cmd_run(args) -> int:
     results = run_campaign(args.campaign, campaign, warehouse=Path(args.warehouse) if args.warehouse else None,
                            company=args.company, all_companies=args.all_companies, jobs=args.jobs,
                            rule_params=params, output_dir=Path(args.output) if args.output else None,
-                           engine=args.engine, spark_master=args.spark_master)
+                           engine=args.engine, spark_master=args.spark_master,
+                           spark_parquet=args.parquet, spark_conf=cli_screen.parse_conf(args.spark_conf))
     for r in results:
         status = "完成 ok" if r.ok else "失败 FAILED"
         print(f"{status:<10} {r.campaign:<18} {r.company or '-':<6} {r.seconds:6.1f}s  {r.output}")
@@ -232,9 +236,7 @@ def register(sub) -> None:
     p.add_argument("--params-file", help="YAML/JSON file of rule parameter overrides")
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.add_argument("--output", help="folder for workbooks and exports (default: outputs/workbooks)")
-    p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"],
-                   help="where the screening notebooks run the rules (default duckdb; see docs/spark.md)")
-    p.add_argument("--spark-master", metavar="URL", help="Spark master for --engine spark (default local[*])")
+    cli_screen.add_engine_arguments(p, what="the screening notebooks")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("status", help="deadlines and submissions per company (进度)", description=cmd_status.__doc__)

@@ -36,7 +36,8 @@ NOTEBOOKS = {
 #: ``workbench run all``: the association's screening steps, then every company's workbook.
 ALL_STEPS = ("top_down", "cross_comparison", "known_cases", "pre2017", "company_workbook")
 READ_ONLY = {"company_workbook", "summary_report"}
-#: Notebooks that screen, and so take the ``engine`` / ``spark_master`` parameters (see docs/spark.md).
+#: Notebooks that screen, and so take the ``engine``, ``spark_master``, ``spark_parquet`` and
+#: ``spark_conf`` parameters (see docs/spark.md).
 SCREENING = {"top_down", "cross_comparison", "pre2017", "known_cases"}
 HTML_OUTPUT = {"summary_report"}
 
@@ -87,16 +88,23 @@ def run_campaign(name: str, campaign: Campaign, *, warehouse: Path | None = None
                  all_companies: bool = False, jobs: int = 1, rule_params: dict | None = None,
                  output_dir: Path | None = None, extra: dict | None = None,
                  runs_dir: Path | None = None, engine: str = "duckdb",
-                 spark_master: str | None = None) -> list[NotebookRun]:
+                 spark_master: str | None = None, spark_parquet: str | None = None,
+                 spark_conf: dict | None = None) -> list[NotebookRun]:
     """Execute one campaign notebook (or ``all``); return one record per executed notebook.
 
-    ``engine``/``spark_master`` go to the notebooks that screen (:data:`SCREENING`)."""
+    ``engine``, ``spark_master``, ``spark_parquet`` (the parquet location, ``--parquet``) and
+    ``spark_conf`` (``{key: value}``) go to the notebooks that screen (:data:`SCREENING`); Spark
+    options without ``engine="spark"`` are refused."""
+    from .screen import engine_options
+
+    engine_options(engine, spark_master, spark_parquet, spark_conf)  # refuses what would be ignored
     if name == "all":
         out = []
         for step in ALL_STEPS:
             out += run_campaign(step, campaign, warehouse=warehouse, all_companies=(step in READ_ONLY),
                                 jobs=jobs, rule_params=rule_params, output_dir=output_dir, runs_dir=runs_dir,
-                                engine=engine, spark_master=spark_master)
+                                engine=engine, spark_master=spark_master, spark_parquet=spark_parquet,
+                                spark_conf=spark_conf)
             if not all(r.ok for r in out):
                 break
         return out
@@ -114,7 +122,8 @@ def run_campaign(name: str, campaign: Campaign, *, warehouse: Path | None = None
     base = {"config": str(campaign.source), "warehouse": str(warehouse), "rule_params": rule_params or {},
             "output_dir": str(output_dir or default_out), **(extra or {})}
     if name in SCREENING:
-        base.update(engine=engine, spark_master=spark_master or "")
+        base.update(engine=engine, spark_master=spark_master or "", spark_parquet=str(spark_parquet or ""),
+                    spark_conf=dict(spark_conf or {}))
     elif engine != "duckdb":
         log.info("%s does not screen: engine %s not used", name, engine)
     if all_companies:
