@@ -489,3 +489,22 @@ def test_export_to_a_file_url_suggests_the_path(tmp_path, capsys):
     assert main(["export", "--warehouse", str(wh), "--parquet", f"file://{tmp_path}/pq"]) == 2
     err = capsys.readouterr().err
     assert f"`workbench export --parquet {tmp_path}/pq`" in err
+
+
+def test_an_hdfs_manifest_is_compared_too(tmp_path):
+    """hdfs://, s3a:// manifests come through the Spark session (``read_text``): same rules."""
+    fix = Fix(tmp_path)
+    fix.add("auto_policy", policy_no="P1")
+    export_parquet(fix.con, tmp_path / "pq")
+    text = (tmp_path / "pq" / MANIFEST).read_text(encoding="utf-8")
+    url = "hdfs://nn/warehouse/fraud/2019"
+    found = ensure_export(fix.con, url, read_text=lambda u: text if u == f"{url}/{MANIFEST}" else None)
+    assert found.status == "current" and found.data_fingerprint == json.loads(text)["data_fingerprint"]
+    assert ensure_export(fix.con, url, read_text=lambda u: None).status == "unchecked"
+    with pytest.raises(WorkbenchError, match="manifest is damaged"):
+        ensure_export(fix.con, url, read_text=lambda u: "")
+    fix.add("auto_policy", policy_no="P2")
+    with pytest.raises(WorkbenchError, match="the warehouse changed since the export") as err:
+        ensure_export(fix.con, url, read_text=lambda u: text)
+    fix.close()
+    assert "workbench export --parquet /a/local/folder`, then copy the table folders to " + url in str(err.value)

@@ -422,6 +422,7 @@ def test_a_rule_that_is_not_portable_runs_on_duckdb_and_the_summary_says_so(expo
 
 def test_a_remote_manifest_is_read_through_spark(exported, spark, tmp_path):
     """hdfs://, s3a:// … manifests are read by the session (here over file://, the same reader)."""
+    from workbench.errors import WorkbenchError
     from workbench.export import MANIFEST, read_manifest
     from workbench.spark_engine import read_text
 
@@ -429,3 +430,5 @@ def test_a_remote_manifest_is_read_through_spark(exported, spark, tmp_path):
     text = read_text(spark, f"file://{pq}/{MANIFEST}")
     assert json.loads(text) == read_manifest(pq)
     assert read_text(spark, f"file://{tmp_path}/nothing/{MANIFEST}") is None
+    with pytest.raises(WorkbenchError, match="Spark cannot read nosuchfs://x"):
+        read_text(spark, f"nosuchfs://x/{MANIFEST}")

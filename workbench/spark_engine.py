@@ -685,19 +685,28 @@ def open_spark_engine(
 
 
 def read_text(spark, url: str) -> str | None:
-    """The text of the file at ``url`` read through Spark (its Hadoop file systems); None when
-    there is no such file."""
+    """The text of the file at ``url`` read through the session's Hadoop file systems (hdfs://,
+    s3a:// …); None when there is no such file. (Not ``spark.read.text``: Spark skips files whose
+    name starts with ``_``, as the manifest's does.)"""
     try:
-        rows = spark.read.text(url, wholetext=True).collect()
-    except Exception as exc:  # AnalysisException PATH_NOT_FOUND, or the file system failed
-        text = str(exc)
-        if "PATH_NOT_FOUND" in text or "does not exist" in text.lower():
+        jvm = spark.sparkContext._jvm
+        path = jvm.org.apache.hadoop.fs.Path(url)
+        fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+        if not fs.exists(path):
             return None
+        if not fs.getFileStatus(path).isFile():
+            return ""  # not a manifest: reported as damaged
+        stream = fs.open(path)
+        try:
+            return jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+        finally:
+            stream.close()
+    except Exception as exc:  # Py4JJavaError: no file system for the scheme, permissions …
+        text = str(exc).strip()
         raise WorkbenchError(
             f"Spark 读不到 / Spark cannot read {url}: {text.splitlines()[0] if text else exc!r} "
             f"({SEE_DOCS}, On a cluster: the data)"
         ) from exc
-    return rows[0][0] if rows else ""
 
 
 def _log_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
