@@ -69,7 +69,9 @@ def test_a_missing_browser_fails_under_ci_and_skips_elsewhere():
         _unavailable("no Chromium on PATH", env={})
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: the servers, their kernels and the Playwright session end with this
+# file. A Playwright sync session left running kept each later nbmake notebook waiting ~300 s.
+@pytest.fixture(scope="module")
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
@@ -81,7 +83,7 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium):
     from playwright.sync_api import sync_playwright
 
@@ -92,7 +94,7 @@ def browser(chromium):
     pw.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dashboard_data(tmp_path_factory, chromium) -> Path:
     """A copy of the small fixture province's warehouse, screened, in a temp folder."""
     from workbench.fixture import ensure_fixture
@@ -190,7 +192,7 @@ class Server:
                 self.proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def servers(dashboard_data):
     started: dict[str, Server] = {}
 
@@ -200,6 +202,10 @@ def servers(dashboard_data):
         return started[name]
 
     yield get
+    # all at once: each Voilà shuts its kernels down in turn, one after another took ~30 s each
+    for s in started.values():
+        if s.proc.poll() is None:
+            s.proc.send_signal(signal.SIGINT)
     for s in started.values():
         s.stop()
         assert s.proc.returncode is not None
