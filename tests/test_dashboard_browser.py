@@ -165,6 +165,7 @@ class Server:
             text=True,
             cwd=PROJECT_ROOT,
             env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            start_new_session=True,  # its own process group: Voilà and its kernels go with it
         )
         threading.Thread(target=self._read, daemon=True).start()
         if not self._ready.wait(120) or self.url is None:
@@ -182,14 +183,20 @@ class Server:
                 self._ready.set()
         self._ready.set()
 
-    def stop(self):
-        if self.proc.poll() is None:
+    def stop(self, signalled: bool = False):
+        """Ctrl-C for ``workbench dashboard`` (it stops Voilà); the whole group is killed if it
+        hangs, so no Voilà server or kernel outlives the tests."""
+        if self.proc.poll() is None and not signalled:
             self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # anything left in its group
+        except ProcessLookupError:
+            pass
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +214,7 @@ def servers(dashboard_data):
         if s.proc.poll() is None:
             s.proc.send_signal(signal.SIGINT)
     for s in started.values():
-        s.stop()
+        s.stop(signalled=True)
         assert s.proc.returncode is not None
 
 

@@ -190,19 +190,22 @@ def serve(server: DashboardServer, *, out=sys.stdout) -> int:
         print("\n正在停止看板 / stopping the dashboard …", file=out, flush=True)
         return 0
     finally:
-        stop(proc)
+        # a second Ctrl-C while Voilà shuts down must not leave it running without us
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            stop(proc)
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def stop(proc: subprocess.Popen, grace: float = 10.0) -> None:
-    """Ask Voilà to shut down (its kernels with it); kill it if it does not."""
+    """Ask Voilà to shut down (its kernels with it); kill it if it does not.
+
+    SIGTERM, not SIGINT: Voilà stops its loop and shuts its kernels down on SIGTERM, while a
+    SIGINT can leave it asking on a terminal whether to shut down."""
     if proc.poll() is not None:
         return
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(grace)
-        return
-    except subprocess.TimeoutExpired:
-        proc.terminate()
+    proc.terminate()
     try:
         proc.wait(grace)
     except subprocess.TimeoutExpired:
