@@ -117,7 +117,6 @@ def main() -> None:
     total_pd = total_wb = 0.0
     peak_pd = peak_wb = 0.0
     all_same, any_oom = True, False
-    rows = []
     for rule_id in args.rules or list(pb.RULES):
         out_pd, out_wb = base / f"baseline-{rule_id}-pandas.parquet", base / f"baseline-{rule_id}-wb.parquet"
         r_pd = run_child(CHILD_PANDAS, [str(pq), rule_id, str(out_pd), str(BENCH)], limit_mb)
@@ -142,7 +141,6 @@ def main() -> None:
             metrics[f"{rule_id}:same_clues"] = (1.0 if same else 0.0, "bool")
             if not same:
                 print(f"  {rule_id}: {only_pd} records only in pandas, {only_wb} only in the workbench")
-        rows.append(rule_id)
     metrics.update({
         "total:pandas_s": (total_pd, "s"), "total:workbench_s": (total_wb, "s"),
         "total:speedup": (total_pd / total_wb, "x"),

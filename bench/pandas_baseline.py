@@ -171,10 +171,8 @@ def engine_records(con, rule_id: str) -> pd.DataFrame:
     from workbench.engine import Engine
     from workbench.rules import discover
 
-    df = Engine(con).fetch(discover()[rule_id])
-    if rule_id == "agri_duplicate_parcel_tag":  # the engine adds one item row per policy: same records
-        df = df[df.record_kind == "agri_policy"]
-    return _records(df)
+    # the parcel rule's extra item rows name the same agri_policy records: _records folds them
+    return _records(Engine(con).fetch(discover()[rule_id]))
 
 
 def peak_mb() -> float:

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import pytest
+from needs import unavailable
 
 from workbench.config import load_campaign
 from workbench.dashboard import free_port
@@ -56,10 +57,7 @@ STEP = 60_000  # ms: one interaction (a query and a redraw)
 
 
 def _unavailable(reason: str, env=os.environ):
-    """Under CI a missing browser fails the tests; elsewhere they skip, saying why (``-ra``)."""
-    if env.get("CI", "").strip().lower() in ("true", "1", "yes"):
-        pytest.fail(f"CI=true: the browser tests must run, but {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}")
+    unavailable("browser", reason, env)
 
 
 def test_a_missing_browser_fails_under_ci_and_skips_elsewhere():

@@ -26,6 +26,7 @@ import warnings
 
 import duckdb
 import pytest
+from needs import unavailable
 from rulefix import D, Fix, T
 
 from workbench.config import load_campaign
@@ -55,10 +56,7 @@ COMPARED = {
 
 
 def _unavailable(reason: str, env=os.environ):
-    """Under CI a missing Spark fails the tests; elsewhere they skip, saying why (``-ra``)."""
-    if env.get("CI", "").strip().lower() in ("true", "1", "yes"):
-        pytest.fail(f"CI=true: the Spark parity tests must run, but {reason}", pytrace=False)
-    pytest.skip(f"Spark parity tests skipped: {reason}")
+    unavailable("Spark parity", reason, env)
 
 
 def test_missing_spark_fails_under_ci_and_skips_elsewhere():

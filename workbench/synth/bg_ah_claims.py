@@ -274,9 +274,9 @@ def claim_frame(world: World, cl: pd.DataFrame, kind: str, tag: str = "CL") -> p
         kind,
         n,
         {
-            "company_code": lambda: co,
+            "company_code": co,
             "line": lambda: cl["line"].to_numpy(),
-            "claim_no": lambda: claim_no,
+            "claim_no": claim_no,
             "policy_no": lambda: cl["policy_no"].to_numpy(),
             "policy_start_date": lambda: iso(cl["start"].to_numpy()),
             "insured_name": lambda: name[person],
@@ -303,7 +303,7 @@ def claim_frame(world: World, cl: pd.DataFrame, kind: str, tag: str = "CL") -> p
             "payee_name": lambda: name[payee],
             "payee_id_type": "居民身份证",
             "payee_id": lambda: pid[payee],
-            "payee_relation": lambda: rel,
+            "payee_relation": rel,
             "payee_account": lambda: card[payee],
             "payee_bank": lambda: bank[payee],
             "reporter_phone": lambda: np.where(phone[payee] != "", phone[payee], phone[head[person]]),
@@ -348,20 +348,21 @@ def receipt_frame(world: World, cl: pd.DataFrame, kind: str) -> pd.DataFrame:
         inpatient, np.char.add(yy, np.char.zfill(rng.integers(0, 10**7, n).astype(str), 7)), ""
     )
     settlement = np.char.add("2201", np.char.zfill(rng.integers(0, 10**12, n).astype(str), 12))
+    settlement = np.where(rng.random(n) < 0.8, settlement, "")
     return frame(
         kind,
         n,
         {
             "company_code": lambda: cl["company"].to_numpy()[row],
             "claim_no": lambda: cl["claim_no"].to_numpy()[row],
-            "receipt_code": lambda: code,
-            "receipt_no": lambda: no,
+            "receipt_code": code,
+            "receipt_no": no,
             "hospital_code": lambda: h["code"].to_numpy()[hosp],
             "hospital_name": lambda: h["name"].to_numpy()[hosp],
             "receipt_date": lambda: iso(rdate),
-            "amount": lambda: amount,
-            "claimed_amount": lambda: claimed_part,
-            "inpatient_no": lambda: inpatient_no,
-            "settlement_no": lambda: np.where(rng.random(n) < 0.8, settlement, ""),
+            "amount": amount,
+            "claimed_amount": claimed_part,
+            "inpatient_no": inpatient_no,
+            "settlement_no": settlement,
         },
     )

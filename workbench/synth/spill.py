@@ -16,11 +16,10 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .tables import concat, text_array
+from .tables import concat
 
 
 class SpilledTable:
@@ -30,11 +29,10 @@ class SpilledTable:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.columns = list(df.columns)
-        self.dtypes = df.dtypes.to_dict()
         self.background_rows = len(df)
         self.companies: list[str] = []
         for code, idx in df.groupby("company_code", sort=True).indices.items():
-            part = df.take(np.sort(idx))
+            part = df.take(idx)  # positions in table order
             part.reset_index(drop=True).to_parquet(folder / f"{code}.parquet", index=False)
             self.companies.append(code)
         self.extra = df.iloc[:0].copy()
@@ -46,19 +44,12 @@ class SpilledTable:
         """Rows added after spilling (planted scenarios, negatives)."""
         self.extra = concat([self.extra, planted]) if len(self.extra) else planted.reset_index(drop=True)
 
-    def company_codes(self) -> set[str]:
-        extra = set(self.extra["company_code"]) if len(self.extra) else set()
-        return set(self.companies) | extra
-
     def company(self, code: str) -> pd.DataFrame:
         """The company's rows: its background rows in their order, then its planted rows."""
         parts = []
         if code in self.companies:
-            df = pd.read_parquet(self.folder / f"{code}.parquet")
-            for col, dtype in self.dtypes.items():  # text stays Arrow-backed ``str``, numbers float
-                if str(dtype) == "str" and str(df[col].dtype) != "str":
-                    df[col] = text_array(df[col].to_numpy())
-            parts.append(df[self.columns])
+            # text comes back as the same Arrow-backed ``str`` dtype, numbers as float
+            parts.append(pd.read_parquet(self.folder / f"{code}.parquet")[self.columns])
         if len(self.extra):
             mine = self.extra[self.extra["company_code"] == code]
             if len(mine):
