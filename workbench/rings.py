@@ -130,14 +130,8 @@ def bind_ring_params(overrides: dict | None = None) -> dict:
     return out
 
 
-def _edges(kind: str, source: str, cols: list[tuple[str, str, str]]) -> str:
-    """UNION ALL of (claim, entity) pairs: cols are (entity_type, token expr, mask expr, role)."""
-    parts = [
-        f"SELECT company_code, '{kind}' AS record_kind, claim_no AS record_no, paid_amount AS amount, "
-        f"'{etype}' AS entity_type, {tok} AS token, {mask} AS mask, '{role}' AS role FROM {source}"
-        for etype, tok, mask, role in cols
-    ]
-    return "\nUNION ALL\n".join(parts)
+#: the claim tables of each kind family
+_FAMILIES = (("auto", "auto_claim"), ("ah", "ah_claim"), ("agri", "agri_claim"))
 
 
 _AUTO = [
@@ -189,82 +183,122 @@ _AGRI = [
     ("assistant", "assistant_id_token", "assistant_id_mask", "assistant"),
 ]
 
-_SOURCES_SQL = """
-WITH auto_src AS (
-    SELECT c.*, p.owner_id_token, p.owner_id_mask, p.owner_phone_token, p.owner_phone_mask
-    FROM auto_claim AS c LEFT JOIN auto_policy AS p
-      ON p.company_code = c.company_code AND p.policy_no = c.policy_no{auto_where}
-),
-ah_src AS (
-    SELECT c.*, p.policyholder_id_token, p.policyholder_id_mask, p.beneficiary_id_token,
-           p.beneficiary_id_mask, p.insured_phone_token, p.insured_phone_mask,
-           p.policyholder_phone_token, p.policyholder_phone_mask, p.agent_code, p.agent_name_mask
-    FROM ah_claim AS c LEFT JOIN ah_policy AS p
-      ON p.company_code = c.company_code AND p.policy_no = c.policy_no
-     AND p.insured_id_token = c.insured_id_token{ah_where}
-),
-agri_src AS (
-    SELECT c.*, p.assistant_id_token, p.assistant_id_mask, p.farmer_phone_token, p.farmer_phone_mask
-    FROM agri_claim AS c LEFT JOIN agri_policy AS p
-      ON p.company_code = c.company_code AND p.policy_no = c.policy_no{agri_where}
-),
-edges AS (
-{edges}
-)
-"""
-
-#: claims of one kind family named in ``_ring_lbl_claims`` (the ring members), for the evidence edges
-_MEMBER_FILTER = (
-    "\n    WHERE EXISTS (SELECT 1 FROM _ring_lbl_claims AS m WHERE m.company_code = c.company_code "
-    "AND m.record_no = c.claim_no AND m.family = '{family}')"
-)
+#: per family: the claim table, its policy table, the policy columns a claim takes from its policy
+#: and any extra join condition (an A&H policy row is per insured person)
+_POLICY_JOIN = {
+    "auto": ("auto_claim", "auto_policy",
+             ("owner_id_token", "owner_id_mask", "owner_phone_token", "owner_phone_mask"), ""),
+    "ah": ("ah_claim", "ah_policy",
+           ("policyholder_id_token", "policyholder_id_mask", "beneficiary_id_token", "beneficiary_id_mask",
+            "insured_phone_token", "insured_phone_mask", "policyholder_phone_token",
+            "policyholder_phone_mask", "agent_code", "agent_name_mask"),
+           " AND p.insured_id_token = c.insured_id_token"),
+    "agri": ("agri_claim", "agri_policy",
+             ("assistant_id_token", "assistant_id_mask", "farmer_phone_token", "farmer_phone_mask"), ""),
+}
+_ENTITY_COLS = {"auto": _AUTO, "ah": _AH, "agri": _AGRI}
 
 
-def _graph_sql(table: str, *, links_only: bool) -> str:
-    """The claim–entity edges into ``table``.
+def _links_of(family: str) -> list[tuple[str, str, str, str]]:
+    return [c for c in _ENTITY_COLS[family] if c[0] in LINK_TYPES]
 
-    Two stages, because the graph over every claim is the costly part of the ring search: with
-    ``links_only`` only the entity types that can link claims (:data:`LINK_TYPES`) and only the
-    columns the components need, over all claims; otherwise every entity type with masks, amounts
-    and roles, but only for the claims that ended up in a component (``_ring_lbl_claims``).
+
+def _link_source_sql(family: str) -> str:
+    """``_ring_<family>_src``: every claim of the family (``_ring_claims``) with its link tokens
+    (``t0``, ``t1`` … in :func:`_links_of` order) and the columns it takes from its policy, so the
+    evidence stage need not scan the policy table (many times the claims' size) again."""
+    claim_table, policy_table, pcols, extra = _POLICY_JOIN[family]
+    toks = ", ".join(f"{tok} AS t{i}" for i, (_, tok, _, _) in enumerate(_links_of(family)))
+    return (
+        f"CREATE OR REPLACE TEMP TABLE _ring_{family}_src AS\n"
+        f"SELECT cid, {toks}, {', '.join(pcols)} FROM (\n"
+        f"    SELECT k.cid, c.*, {', '.join('p.' + x for x in pcols)}\n"
+        f"    FROM _ring_claims AS k\n"
+        f"    JOIN {claim_table} AS c ON k.family = '{family}' AND c.company_code = k.company_code "
+        f"AND c.claim_no = k.record_no\n"
+        f"    LEFT JOIN {policy_table} AS p ON p.company_code = c.company_code "
+        f"AND p.policy_no = c.policy_no{extra}\n) AS s"
+    )
+
+
+def _link_edges_sql(families: list[str]) -> str:
+    """(claim id, entity type, token) of every link over all claims: the graph the components
+    are found in."""
+    parts = [
+        f"SELECT cid, '{etype}' AS entity_type, t{i} AS token FROM _ring_{family}_src WHERE t{i} IS NOT NULL"
+        for family in families
+        for i, (etype, _, _, _) in enumerate(_links_of(family))
+    ]
+    return "CREATE OR REPLACE TEMP TABLE _ring_link_edges AS\n" + "\nUNION ALL\n".join(parts)
+
+
+def _evidence_edges_sql(families: list[str]) -> str:
+    """Every entity (links, vehicles, shops, hospitals …) with masks, amounts and roles of the
+    claims in ``_ring_member_claims`` only, their policy columns from the link stage."""
+    ctes, edges = [], []
+    for family in families:
+        claim_table, policy_table, pcols, extra = _POLICY_JOIN[family]
+        ctes.append(
+            f"{family}_src AS (\n"
+            f"    SELECT m.cid, c.*, {', '.join('p.' + x for x in pcols)}\n"
+            f"    FROM _ring_member_claims AS m\n"
+            f"    JOIN {claim_table} AS c ON m.family = '{family}' AND c.company_code = m.company_code "
+            f"AND c.claim_no = m.record_no\n"
+            f"    JOIN _ring_{family}_src AS p ON p.cid = m.cid\n)"
+        )
+        edges += [
+            f"SELECT cid, paid_amount AS amount, '{etype}' AS entity_type, {tok} AS token, {mask} AS mask, "
+            f"'{role}' AS role FROM {family}_src"
+            for etype, tok, mask, role in _ENTITY_COLS[family]
+        ]
+    return (
+        "CREATE OR REPLACE TEMP TABLE _ring_member_edges AS\nWITH " + ",\n".join(ctes)
+        + ",\nedges AS (\n" + "\nUNION ALL\n".join(edges) + "\n)\n"
+        "SELECT DISTINCT cid, amount, entity_type, token, mask, role FROM edges WHERE token IS NOT NULL"
+    )
+
+
+def _valid_links_sql(table: str, edges: str) -> str:
+    """Into ``table`` (eid, entity type, token): the entities of ``edges`` that link claims — on 2
+    to ``$max_degree`` claims (more is a hub), not whitelisted — numbered."""
+    return f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT CAST(row_number() OVER () AS BIGINT) AS eid, entity_type, token
+        FROM (SELECT entity_type, token FROM {edges} GROUP BY entity_type, token
+              HAVING count(DISTINCT cid) BETWEEN 2 AND $max_degree) AS d
+        WHERE NOT EXISTS (SELECT 1 FROM ({whitelist_entities_sql()}) AS w
+                          WHERE w.entity_type = d.entity_type AND w.token = d.token)
     """
 
-    def cols(c):
-        return [x for x in c if x[0] in LINK_TYPES] if links_only else c
 
-    edges = "\nUNION ALL\n".join(
-        [_edges("auto_claim", "auto_src", cols(_AUTO)), _edges("ah_claim", "ah_src", cols(_AH)),
-         _edges("agri_claim", "agri_src", cols(_AGRI))]
-    )
-    where = {f"{k}_where": "" if links_only else _MEMBER_FILTER.format(family=k) for k in ("auto", "ah", "agri")}
-    select = (
-        "SELECT DISTINCT company_code, record_kind, record_no, entity_type, token"
-        if links_only
-        else "SELECT DISTINCT company_code, record_kind, record_no, amount, entity_type, token, mask, role"
+def _families(period: str) -> list[str]:
+    """The kind families a period screens: the pre-2017 self-review is A&H only."""
+    return [f for f, _ in _FAMILIES if period != "pre2017" or f == "ah"]
+
+
+def _claims_sql(period: str) -> str:
+    """Every claim the period screens, numbered (``cid``): the graph's claim nodes are integers,
+    joined and grouped far faster than ``company|kind|number`` strings over millions of edges.
+    The pre-2017 self-review is A&H only."""
+    parts = "\n    UNION ALL\n    ".join(
+        f"SELECT DISTINCT company_code, claim_no AS record_no, '{family}' AS family, '{table}' AS record_kind "
+        f"FROM {table} WHERE claim_no IS NOT NULL"
+        for family, table in _FAMILIES if family in _families(period)
     )
     return (
-        f"CREATE OR REPLACE TEMP TABLE {table} AS\n"
-        + _SOURCES_SQL.format(edges=edges, **where)
-        + f"{select}\nFROM edges WHERE token IS NOT NULL AND record_no IS NOT NULL"
+        "CREATE OR REPLACE TEMP TABLE _ring_claims AS\n"
+        f"SELECT CAST(row_number() OVER () AS BIGINT) AS cid, * FROM (\n    {parts}\n) AS k"
     )
 
 
-def _node_columns(table: str) -> str:
-    """Add the node keys (claim, entity) to an edge table once its record kinds are final."""
-    return (
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT company_code || '|' || record_kind || '|' || record_no "
-        f"AS claim_node, entity_type || '|' || token AS entity_node, * FROM {table}"
-    )
-
-
-def _fix_period(engine: Engine, table: str, period: str) -> None:
-    """Pre-2017 claims are ``ah_claim_hist`` records; the pre-2017 self-review is A&H only."""
-    x = engine.execute
-    if period == "pre2017":
-        x(f"DELETE FROM {table} WHERE record_kind <> 'ah_claim'", what="pre-2017 graph")
+def _fix_period(engine: Engine, period: str) -> None:
+    """A pre-2017 claim is an ``ah_claim_hist`` record; name each claim node's true record kind."""
     if period != "campaign":
-        x(f"UPDATE {table} AS o SET record_kind = {engine.record_kind_sql(period)}", what="kinds")
-    x(_node_columns(table), what="ring nodes")
+        engine.execute(
+            "UPDATE _ring_claims AS o SET record_kind = "
+            + engine.record_kind_sql(period),
+            what="kinds",
+        )
 
 
 def find_rings(
@@ -275,73 +309,150 @@ def find_rings(
 
     started = time.perf_counter()
     x = engine.execute
-    x(_graph_sql("_ring_link_edges", links_only=True), what="ring graph")
-    _fix_period(engine, "_ring_link_edges", period)
-    x(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _ring_e AS
-        WITH degree AS (
-            SELECT entity_node, count(DISTINCT claim_node) AS degree FROM _ring_link_edges GROUP BY entity_node
-        ),
-        wl AS (SELECT DISTINCT entity_type || '|' || token AS entity_node FROM ({whitelist_entities_sql()}))
-        SELECT e.claim_node, e.entity_node
-        FROM _ring_link_edges AS e JOIN degree AS d USING (entity_node)
-        WHERE d.degree BETWEEN 2 AND $max_degree
-          AND e.entity_node NOT IN (SELECT entity_node FROM wl)
-        GROUP BY e.claim_node, e.entity_node
-    """,
-        {"max_degree": params["max_degree"]},
-        what="ring links",
-    )
+    x(_claims_sql(period), what="ring claims")
+    _fix_period(engine, period)
+    families = _families(period)
+    for family in families:
+        x(_link_source_sql(family), what=f"ring graph {family}")
+    x(_link_edges_sql(families), what="ring graph")
     # the core: claims some other rule already flagged; only they may bridge one another. A clue
     # explained by a whitelisted entity (a verified cooperative account …) flags nothing here.
     x(
         f"""
-        CREATE OR REPLACE TEMP TABLE _ring_core AS
+        CREATE OR REPLACE TEMP TABLE _ring_flagged AS
         WITH wl_clues AS (
             SELECT DISTINCT e.clue_id
             FROM clue_entities AS e JOIN ({whitelist_entities_sql()}) AS w
               ON w.entity_type = e.entity_type AND w.token = e.token
         )
-        SELECT e.claim_node, e.entity_node
-        FROM _ring_e AS e
-        JOIN (SELECT DISTINCT r.company_code || '|' || r.record_kind || '|' || r.record_no AS claim_node
-              FROM clue_records AS r JOIN clues AS c ON c.clue_id = r.clue_id
-              WHERE c.current AND c.period = $period AND c.rule_id <> 'ring'
-                AND c.clue_id NOT IN (SELECT clue_id FROM wl_clues)) AS f USING (claim_node)
+        SELECT DISTINCT k.cid
+        FROM clue_records AS r JOIN clues AS c ON c.clue_id = r.clue_id
+        JOIN _ring_claims AS k ON k.company_code = r.company_code AND k.record_kind = r.record_kind
+         AND k.record_no = r.record_no
+        WHERE c.current AND c.period = $period AND c.rule_id <> 'ring'
+          AND c.clue_id NOT IN (SELECT clue_id FROM wl_clues)
     """,
         {"period": period},
         what="ring core",
     )
+    # entities that link claims: on 2 to max_degree claims (more is a hub), not whitelisted. Only
+    # those on a flagged claim can hold a ring together (the core's links, and the periphery's
+    # way in), so only their edges are grouped — a small part of the graph; numbered (eid)
+    x(
+        """
+        CREATE OR REPLACE TEMP TABLE _ring_touched AS
+        SELECT DISTINCT e.entity_type, e.token FROM _ring_link_edges AS e JOIN _ring_flagged USING (cid)
+    """,
+        what="ring entities",
+    )
+    x(
+        """
+        CREATE OR REPLACE TEMP TABLE _ring_te AS
+        SELECT e.cid, e.entity_type, e.token
+        FROM _ring_link_edges AS e JOIN _ring_touched AS t ON t.entity_type = e.entity_type AND t.token = e.token
+    """,
+        what="ring entities",
+    )
+    x(
+        _valid_links_sql("_ring_ents", "_ring_te"),
+        {"max_degree": params["max_degree"]},
+        what="ring entities",
+    )
+    x(
+        """
+        CREATE OR REPLACE TEMP TABLE _ring_e AS
+        SELECT DISTINCT e.cid, n.eid
+        FROM _ring_te AS e JOIN _ring_ents AS n ON n.entity_type = e.entity_type AND n.token = e.token
+    """,
+        what="ring links",
+    )
+    x(
+        "CREATE OR REPLACE TEMP TABLE _ring_core AS SELECT e.cid, e.eid FROM _ring_e AS e JOIN _ring_flagged USING (cid)",
+        what="ring core",
+    )
     _propagate(engine, params["max_iterations"])
+    # a component's label: the smallest ``company|kind|number`` among its claims — what string
+    # labels propagated to, so clue keys and ids stay as they were
+    x(
+        """
+        CREATE OR REPLACE TEMP TABLE _ring_core_names AS
+        SELECT l.node, min(k.company_code || '|' || k.record_kind || '|' || k.record_no)
+                       OVER (PARTITION BY l.label) AS label
+        FROM _ring_core_lbl AS l JOIN _ring_claims AS k ON k.cid = l.node
+    """,
+        what="ring labels",
+    )
     # the periphery: unflagged claims sharing a link with the core join its ring but bridge nothing
     x(
         """
         CREATE OR REPLACE TEMP TABLE _ring_lbl AS
-        SELECT node, label FROM _ring_core_lbl
+        SELECT node, label FROM _ring_core_names
         UNION ALL
-        SELECT p.claim_node, min(l.label)
+        SELECT p.cid, min(l.label)
         FROM _ring_e AS p
-        JOIN _ring_core AS c ON c.entity_node = p.entity_node
-        JOIN _ring_core_lbl AS l ON l.node = c.claim_node
-        WHERE p.claim_node NOT IN (SELECT node FROM _ring_core_lbl)
-        GROUP BY p.claim_node
+        JOIN _ring_core AS c ON c.eid = p.eid
+        JOIN _ring_core_names AS l ON l.node = c.cid
+        WHERE p.cid NOT IN (SELECT node FROM _ring_core_names)
+        GROUP BY p.cid
     """,
         what="ring periphery",
     )
     # the evidence edges (vehicles, shops, hospitals … beside the links) for the members only
+    # components too small, too large or within one insurer are no rings: dropped before the
+    # evidence (most components are a claim or two)
     x(
         """
-        CREATE OR REPLACE TEMP TABLE _ring_lbl_claims AS
-        SELECT DISTINCT e.company_code, e.record_no,
-               CASE WHEN e.record_kind LIKE 'ah_claim%' THEN 'ah' WHEN e.record_kind = 'auto_claim' THEN 'auto'
-                    ELSE 'agri' END AS family
-        FROM _ring_lbl AS l JOIN _ring_link_edges AS e ON e.claim_node = l.node
+        CREATE OR REPLACE TEMP TABLE _ring_sizes AS
+        SELECT l.label, count(*) AS claims, count(DISTINCT k.company_code) AS companies
+        FROM _ring_lbl AS l JOIN _ring_claims AS k ON k.cid = l.node GROUP BY l.label
     """,
+        what="ring sizes",
+    )
+    x(
+        "CREATE OR REPLACE TEMP TABLE _ring_big AS SELECT label FROM _ring_sizes WHERE claims > $max_claims",
+        {"max_claims": params["max_claims"]},
+        what="ring sizes",
+    )
+    x(
+        """
+        CREATE OR REPLACE TEMP TABLE _ring_member_claims AS
+        SELECT k.* FROM _ring_lbl AS l JOIN _ring_sizes AS s USING (label) JOIN _ring_claims AS k ON k.cid = l.node
+        WHERE s.claims BETWEEN $min_claims AND $max_claims AND s.companies >= $min_companies
+    """,
+        {k: params[k] for k in ("min_claims", "max_claims", "min_companies")},
         what="ring members",
     )
-    x(_graph_sql("_ring_edges", links_only=False), what="ring evidence graph")
-    _fix_period(engine, "_ring_edges", period)
+    x(_evidence_edges_sql(families), what="ring evidence graph")
+    # which member entities link claims (for the ring's list of links): the same test over all
+    # claims, for the members' entities (a periphery claim's other entities were not grouped above)
+    x(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ring_member_te AS
+        WITH ents AS (
+            SELECT DISTINCT entity_type, token FROM _ring_member_edges
+            WHERE entity_type IN ({", ".join(f"'{t}'" for t in LINK_TYPES)})
+        )
+        SELECT e.cid, e.entity_type, e.token
+        FROM _ring_link_edges AS e JOIN ents AS n ON n.entity_type = e.entity_type AND n.token = e.token
+    """,
+        what="ring member links",
+    )
+    x(
+        _valid_links_sql("_ring_member_links", "_ring_member_te"),
+        {"max_degree": params["max_degree"]},
+        what="ring member links",
+    )
+    x(
+        """
+        CREATE OR REPLACE TEMP TABLE _ring_edges AS
+        SELECT k.company_code || '|' || k.record_kind || '|' || k.record_no AS claim_node,
+               e.entity_type || '|' || e.token AS entity_node, k.company_code, k.record_kind, k.record_no,
+               e.*, n.eid IS NOT NULL AS is_link
+        FROM _ring_member_edges AS e JOIN _ring_member_claims AS k USING (cid)
+        LEFT JOIN _ring_member_links AS n ON n.entity_type = e.entity_type AND n.token = e.token
+    """,
+        what="ring nodes",
+    )
     values = dict(params, period=period)
     for statement in filter(str.strip, _RINGS_SQL.split(";")):
         used = {k: v for k, v in values.items() if f"${k}" in statement}
@@ -384,8 +495,8 @@ def _propagate(engine: Engine, max_iterations: int) -> None:
     """Connected components of ``_ring_core`` by label propagation into ``_ring_core_lbl``."""
     x = engine.execute
     x(
-        "CREATE OR REPLACE TEMP TABLE _ring_core_lbl AS SELECT DISTINCT claim_node AS node, "
-        "claim_node AS label FROM _ring_core",
+        "CREATE OR REPLACE TEMP TABLE _ring_core_lbl AS SELECT DISTINCT cid AS node, "
+        "cid AS label FROM _ring_core",
         what="ring labels",
     )
     for iteration in range(1, max_iterations + 1):
@@ -393,12 +504,12 @@ def _propagate(engine: Engine, max_iterations: int) -> None:
             """
             CREATE OR REPLACE TEMP TABLE _ring_lbl2 AS
             WITH ent AS (
-                SELECT e.entity_node, min(l.label) AS label
-                FROM _ring_core AS e JOIN _ring_core_lbl AS l ON l.node = e.claim_node
-                GROUP BY e.entity_node
+                SELECT e.eid, min(l.label) AS label
+                FROM _ring_core AS e JOIN _ring_core_lbl AS l ON l.node = e.cid
+                GROUP BY e.eid
             )
-            SELECT e.claim_node AS node, min(ent.label) AS label
-            FROM _ring_core AS e JOIN ent USING (entity_node) GROUP BY e.claim_node
+            SELECT e.cid AS node, min(ent.label) AS label
+            FROM _ring_core AS e JOIN ent USING (eid) GROUP BY e.cid
         """,
             what="label propagation",
         )
@@ -421,12 +532,9 @@ def _propagate(engine: Engine, max_iterations: int) -> None:
 
 _RINGS_SQL = """
 CREATE OR REPLACE TEMP TABLE _ring_members AS
-SELECT l.label, e.claim_node, e.company_code, e.record_kind, e.record_no, e.amount, e.entity_type,
-       e.entity_node, e.token, e.mask, e.role
-FROM _ring_lbl AS l JOIN _ring_edges AS e ON e.claim_node = l.node;
-
-CREATE OR REPLACE TEMP TABLE _ring_big AS
-SELECT label FROM _ring_members GROUP BY label HAVING count(DISTINCT claim_node) > $max_claims;
+SELECT l.label, e.cid, e.is_link, e.claim_node, e.company_code, e.record_kind, e.record_no, e.amount,
+       e.entity_type, e.entity_node, e.token, e.mask, e.role
+FROM _ring_lbl AS l JOIN _ring_edges AS e ON e.cid = l.node;
 
 CREATE OR REPLACE TEMP TABLE _ring_hit_clues AS
 WITH hits AS (
@@ -486,7 +594,7 @@ SELECT m.label, m.entity_type, m.token, max(m.mask) AS mask,
        CAST(count(DISTINCT m.claim_node) AS INTEGER) AS claim_count,
        CAST(count(DISTINCT m.company_code) AS INTEGER) AS company_count
 FROM _ring_members AS m JOIN _ring_stats USING (label)
-JOIN _ring_e AS e ON e.claim_node = m.claim_node AND e.entity_node = m.entity_node
+WHERE m.is_link
 GROUP BY m.label, m.entity_type, m.token
 HAVING count(DISTINCT m.claim_node) >= 2;
 """
