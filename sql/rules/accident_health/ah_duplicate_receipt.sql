@@ -24,11 +24,20 @@
 --   the receipt. Matching the receipt key across all insurers' claims finds it with certainty, which
 --   no insurer can do alone. The evidence gives the receipt total and the amount claimed on it.
 -- portable: true
-WITH source AS (
+WITH repeated AS (
+    -- receipts on at least min_claims receipt rows at all: the only ones that can be in that many
+    -- claims, a small part of all; the distinct steps below run on them alone
+    SELECT receipt_code, receipt_no
+    FROM medical_receipt
+    WHERE receipt_code IS NOT NULL AND receipt_no IS NOT NULL
+    GROUP BY receipt_code, receipt_no
+    HAVING count(*) >= $min_claims
+),
+source AS (
     SELECT DISTINCT r.company_code, r.claim_no, r.receipt_code, r.receipt_no, r.amount,
            coalesce(r.claimed_amount, r.amount) AS claimed
     FROM medical_receipt AS r
-    WHERE r.receipt_code IS NOT NULL AND r.receipt_no IS NOT NULL
+    JOIN repeated AS d ON d.receipt_code = r.receipt_code AND d.receipt_no = r.receipt_no
 ),
 candidates AS (
     SELECT receipt_code, receipt_no, count(DISTINCT company_code || '/' || claim_no) AS claims,

@@ -28,21 +28,28 @@
 --   usually not disclosed on the proposal form (隐瞒信息). Employer group cover is excluded because
 --   the insured did not choose it.
 -- portable: true
-WITH source AS (
+WITH eligible AS (
     SELECT company_code, policy_no, insured_id_token, insured_id_mask, line, sum_insured, start_date
     FROM ah_policy
     WHERE insured_id_token IS NOT NULL AND line IN ('意外险', '医疗险')
       AND coalesce(channel, '') <> '团体保险' AND start_date IS NOT NULL
 ),
 candidates AS (
+    -- persons insured at min_companies insurers at all: grouped on the two columns it needs, so
+    -- the policy details are carried only for these few
     SELECT insured_id_token
-    FROM source
+    FROM (SELECT DISTINCT insured_id_token, company_code FROM eligible) AS pc
     GROUP BY insured_id_token
-    HAVING count(DISTINCT company_code) >= $min_companies
+    HAVING count(*) >= $min_companies
+),
+source AS (
+    SELECT e.company_code, e.policy_no, e.insured_id_token, e.insured_id_mask, e.line, e.sum_insured,
+           e.start_date
+    FROM eligible AS e JOIN candidates AS c ON c.insured_id_token = e.insured_id_token
 ),
 anchors AS (
     SELECT DISTINCT s.insured_id_token, s.start_date
-    FROM source AS s JOIN candidates AS c ON c.insured_id_token = s.insured_id_token
+    FROM source AS s
 ),
 windows AS (
     SELECT a.insured_id_token, a.start_date AS anchor, count(DISTINCT b.company_code) AS companies,

@@ -33,10 +33,20 @@
 --   start dates are taken from the claim (保单起保日期), or from the underwriting data, so the rule
 --   also screens the pre-2017 self-review claims.
 -- portable: true
-WITH claims AS (
+WITH claimants AS (
+    -- persons claiming at enough insurers at all: a small part of all, so only their claims are
+    -- joined to their policies
+    SELECT insured_id_token
+    FROM ah_claim
+    WHERE insured_id_token IS NOT NULL AND loss_date IS NOT NULL
+    GROUP BY insured_id_token
+    HAVING count(DISTINCT company_code) >= $min_companies
+),
+claims AS (
     SELECT c.company_code, c.claim_no, c.insured_id_token, c.insured_id_mask, c.loss_date, c.paid_amount,
            coalesce(c.policy_start_date, p.start_date) AS policy_start
     FROM ah_claim AS c
+    JOIN claimants AS m ON m.insured_id_token = c.insured_id_token
     LEFT JOIN ah_policy AS p ON p.company_code = c.company_code AND p.policy_no = c.policy_no
      AND p.insured_id_token = c.insured_id_token
     WHERE c.insured_id_token IS NOT NULL AND c.loss_date IS NOT NULL

@@ -35,10 +35,18 @@ WITH items AS (
                  sum_insured, unnest(string_split(ear_tags, ';')) AS item
           FROM agri_policy WHERE ear_tags IS NOT NULL) AS t
 ),
-source AS (
-    SELECT DISTINCT company_code, policy_no, farmer_id_token, farmer_id_mask, start_date, end_date,
-           sum_insured, item_type, item
+repeated AS (
+    -- named at least min_policies times at all (policy rows, not yet distinct): the only items
+    -- that can be on that many policies, a small part of all; the costly distinct steps run on them
+    SELECT item_type, item
     FROM items WHERE item <> ''
+    GROUP BY item_type, item
+    HAVING count(*) >= $min_policies
+),
+source AS (
+    SELECT DISTINCT i.company_code, i.policy_no, i.farmer_id_token, i.farmer_id_mask, i.start_date,
+           i.end_date, i.sum_insured, i.item_type, i.item
+    FROM items AS i JOIN repeated AS r ON r.item_type = i.item_type AND r.item = i.item
 ),
 candidates AS (
     SELECT item_type, item

@@ -27,13 +27,23 @@
 --   a cadre, or is the policy's own assistant agent — is reported. Cooperatives' verified collective
 --   accounts are legitimate and belong on the whitelist, which keeps the clue but demotes it.
 -- portable: true
-WITH source AS (
+WITH repeated AS (
+    -- accounts on enough claim rows at all to reach a farmer count: a small part of all, so only
+    -- their claims are joined to their policies
+    SELECT payee_account_token
+    FROM agri_claim
+    WHERE payee_account_token IS NOT NULL AND farmer_id_token IS NOT NULL
+    GROUP BY payee_account_token
+    HAVING count(*) >= least($min_farmers, $min_farmers_official)
+),
+source AS (
     SELECT k.company_code, k.claim_no, k.farmer_id_token, k.farmer_id_mask, k.payee_account_token,
            k.payee_account_mask, k.payee_relation, k.paid_amount,
            CASE WHEN k.payee_relation IN ('协保员', '村干部')
                   OR (k.payee_id_token IS NOT NULL AND k.payee_id_token = p.assistant_id_token)
                 THEN 1 ELSE 0 END AS official
     FROM agri_claim AS k
+    JOIN repeated AS r ON r.payee_account_token = k.payee_account_token
     LEFT JOIN agri_policy AS p ON p.company_code = k.company_code AND p.policy_no = k.policy_no
     WHERE k.payee_account_token IS NOT NULL AND k.farmer_id_token IS NOT NULL
 ),

@@ -78,10 +78,18 @@ source AS (
                 WHEN person = insured_person THEN 'owner' ELSE raw_role END AS role
     FROM raw_roles
 ),
-accidents AS (
-    SELECT DISTINCT person, person_mask, company_code, claim_no, role, accident_date, paid_amount,
-           coalesce(vin_token, '') || '@' || CAST(accident_time AS VARCHAR) AS accident
+repeated AS (
+    -- persons on enough claim rows at all, at enough insurers: a small part of all, so the
+    -- accidents are told apart for these alone
+    SELECT person
     FROM source
+    GROUP BY person
+    HAVING count(*) >= $min_accidents AND count(DISTINCT company_code) >= $min_companies
+),
+accidents AS (
+    SELECT DISTINCT s.person, s.person_mask, s.company_code, s.claim_no, s.role, s.accident_date,
+           s.paid_amount, coalesce(s.vin_token, '') || '@' || CAST(s.accident_time AS VARCHAR) AS accident
+    FROM source AS s JOIN repeated AS r ON r.person = s.person
 ),
 candidates AS (
     SELECT person

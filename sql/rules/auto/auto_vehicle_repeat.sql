@@ -35,11 +35,20 @@
 --   days or five in a year is well beyond what ordinary private cars experience. Accidents are
 --   counted once even when both the compulsory and the commercial policy paid.
 -- portable: true
-WITH source AS (
-    SELECT company_code, claim_no, vin_token, vin_mask, accident_time,
-           CAST(accident_time AS DATE) AS accident_date, paid_amount
+WITH repeated AS (
+    -- vehicles on enough claim rows at all to reach a count: a small part of all, so the claim
+    -- details are carried for these alone
+    SELECT vin_token
     FROM auto_claim
     WHERE vin_token IS NOT NULL AND accident_time IS NOT NULL
+    GROUP BY vin_token
+    HAVING count(*) >= least($short_count, $long_count)
+),
+source AS (
+    SELECT c.company_code, c.claim_no, c.vin_token, c.vin_mask, c.accident_time,
+           CAST(c.accident_time AS DATE) AS accident_date, c.paid_amount
+    FROM auto_claim AS c JOIN repeated AS r ON r.vin_token = c.vin_token
+    WHERE c.accident_time IS NOT NULL
 ),
 candidates AS (
     SELECT vin_token
