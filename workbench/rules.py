@@ -27,6 +27,10 @@ from .errors import RuleError
 from .taxonomy import FRAUD_KINDS, HIGH_RISK_CATEGORIES, LINES
 from .warehouse import SQL_DIR
 
+#: the C (libyaml) safe loader where PyYAML was built with it: ten times faster on the rule headers
+#: every screening, notebook and CLI call parses
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 RULES_DIR = SQL_DIR / "rules"
 
 #: The one output shape every rule returns (column, DuckDB type, meaning).
@@ -221,7 +225,7 @@ def split_header(text: str, path: Path) -> tuple[dict, str]:
     if not head:
         raise RuleError(f"规则文件缺少元数据注释块 / rule file has no metadata header: {path}")
     try:
-        meta = yaml.safe_load("\n".join(head))
+        meta = yaml.load("\n".join(head), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise RuleError(
             f"规则元数据不是合法YAML / rule metadata is not valid YAML: {path}: {exc}"
@@ -384,7 +388,7 @@ def load_params_file(path: str | Path) -> dict:
     except FileNotFoundError as exc:
         raise RuleError(f"参数文件不存在 / parameters file not found: {path}") from exc
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=SAFE_LOADER)
     except (ValueError, yaml.YAMLError) as exc:
         raise RuleError(f"参数文件格式错误 / parameters file unreadable: {path}: {exc}") from exc
     data = data or {}
