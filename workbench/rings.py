@@ -11,7 +11,11 @@ hospitals), let only people and shared contact points link claims
 label propagation in SQL: every claim starts with its own label and repeatedly
 takes the smallest label reachable through one shared entity, until nothing
 changes.  Python loops over iterations only, never over rows, so the same
-statements scale to millions of edges.
+statements scale to millions of edges.  Claims and linking entities are numbered
+once per screening (``cid``, ``eid``): joins and groups over millions of edges
+run on integers, not on ``company|kind|number`` and ``type|token`` strings, and a
+ring keeps the name (the smallest ``company|kind|number`` among its claims) string
+labels would have propagated to, so its clue id does not change.
 
 Only claims that some other rule has already flagged form a ring's *core* and
 may bridge one another; an unflagged claim sharing a link with the core joins

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from .load import (
 )
 from .mapping import load_profile
 from .receipt import write_receipts
+
+log = logging.getLogger(__name__)
 
 __all__ = ["IngestReport", "FileResult", "ingest_paths"]
 
@@ -69,6 +72,9 @@ class IngestReport:
         return "\n".join(lines)
 
 
+#: WAL size at which DuckDB checkpoints during an ingest run (see :func:`ingest_paths`).
+INGEST_CHECKPOINT_THRESHOLD = "256MB"
+
 #: Below this much input, worker processes cost more than they save.
 PARALLEL_MIN_BYTES = 8_000_000
 
@@ -94,6 +100,12 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
     con = con or connect(warehouse or campaign.warehouse)
     explicit = load_profile(profile) if profile else None
     profiles = load_profiles(profiles_dir if profiles_dir is not None else PROJECT_ROOT / "profiles")
+    # one checkpoint at the end instead of one per file: DuckDB checkpoints when the WAL passes
+    # its threshold (16 MB), nearly every file here, and each time compresses the table's last,
+    # partly filled row group again; a larger threshold for the run writes each row group once
+    # (≈ 10 % faster at x10, a smaller file). Bounded, so uncheckpointed rows cannot fill memory.
+    threshold = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+    con.execute(f"SET checkpoint_threshold = '{INGEST_CHECKPOINT_THRESHOLD}'")
     try:
         files = list_files(list(paths))
         results: list[FileResult] = []
@@ -129,6 +141,11 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
 
         record_ingest(con, results, receipts, campaign, operator)
     finally:
+        con.execute(f"SET checkpoint_threshold = '{threshold}'")
+        try:
+            con.execute("CHECKPOINT")
+        except duckdb.Error as exc:  # another transaction open on this database: DuckDB checkpoints later
+            log.info("checkpoint after ingest deferred: %s", exc)
         if own:
             con.close()
     return IngestReport(results, receipts, (dt.datetime.now() - started).total_seconds())
