@@ -147,6 +147,10 @@ def test_ring_found_with_members_links_and_evidence(fix):
     }
     assert members == {"ID_p1", "ID_p2", "ID_p3", "ID_p4", "ID_p5"}
     assert ring.signals == 3  # the ring (H9), the red flags (A14) and the injured person (A7)
+    # the search's work tables (millions of rows at province scale) are not left on the connection
+    assert fix.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND starts_with(table_name, '_ring_')"
+    ).fetchone()[0] == 0
 
 
 def test_ring_id_stable_across_runs(fix):

@@ -491,8 +491,19 @@ def find_rings(
     """,
         what="ring links",
     )
+    _drop_work_tables(engine)
     engine.timings.append(RuleTiming("ring", rows, time.perf_counter() - started))
     return result
+
+
+def _drop_work_tables(engine: Engine) -> None:
+    """Drop the ring search's temporary tables: at province scale the link stage holds millions of
+    claims' tokens, memory a long-lived connection (a notebook, a dashboard) should not keep."""
+    names = engine.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, '_ring_')"
+    ).fetchall()
+    for (name,) in names:
+        engine.con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
 
 
 def _propagate(engine: Engine, max_iterations: int) -> None:
