@@ -93,10 +93,15 @@ def main() -> None:
 
             t = time.perf_counter()
             sub = base / "parquet" / "submissions"
-            for p in sub.rglob("*.parquet"):
-                out = csv_dir / p.relative_to(sub).with_suffix(".csv")
+            for p in sub.rglob("*"):
+                if not p.is_file():
+                    continue
+                out = csv_dir / p.relative_to(sub)
                 out.parent.mkdir(parents=True, exist_ok=True)
-                pd.read_parquet(p).to_csv(out, index=False, encoding="utf-8")
+                if p.suffix == ".parquet":
+                    pd.read_parquet(p).to_csv(out.with_suffix(".csv"), index=False, encoding="utf-8")
+                else:  # the attachment forms (附表5–7) stay the xlsx files insurers fill in
+                    shutil.copy2(p, out)
             metrics["parquet_to_csv_s"] = (time.perf_counter() - t, "s")
     for stale in (base / "warehouse.duckdb", base / "warehouse.duckdb.wal"):
         stale.unlink(missing_ok=True)
