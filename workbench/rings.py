@@ -241,7 +241,7 @@ def _evidence_edges_sql(families: list[str]) -> str:
     claims in ``_ring_member_claims`` only, their policy columns from the link stage."""
     ctes, edges = [], []
     for family in families:
-        claim_table, policy_table, pcols, extra = _POLICY_JOIN[family]
+        claim_table, _, pcols, _ = _POLICY_JOIN[family]
         ctes.append(
             f"{family}_src AS (\n"
             f"    SELECT m.cid, c.*, {', '.join('p.' + x for x in pcols)}\n"

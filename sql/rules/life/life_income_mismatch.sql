@@ -50,18 +50,24 @@ adults AS (
     FROM source WHERE age IS NULL OR age >= 18
 ),
 per_person AS (
-    SELECT insured_id_token, wb_round(sum(sum_insured), 2) AS total_si, max(annual_income) AS income,
-           count(DISTINCT company_code) AS companies, max(insured_occupation) AS occupation
+    -- the sums the thresholds need, for every adult; the distinct count of insurers is a second
+    -- grouping of its own, so it is left to the few who pass (details below)
+    SELECT insured_id_token, wb_round(sum(sum_insured), 2) AS total_si, max(annual_income) AS income
     FROM adults
     GROUP BY insured_id_token
     HAVING max(annual_income) IS NOT NULL
 ),
-flagged AS (
-    SELECT insured_id_token, total_si, income, companies, occupation,
-           coalesce(total_si / NULLIF(income, 0), 0) AS ratio
+passed AS (
+    SELECT insured_id_token, total_si, income, coalesce(total_si / NULLIF(income, 0), 0) AS ratio
     FROM per_person
     WHERE (income > 0 AND total_si > $income_multiple * income AND total_si >= $min_total_si)
        OR (income = 0 AND total_si >= $nonearner_min_si)
+),
+flagged AS (
+    SELECT p.insured_id_token, p.total_si, p.income, count(DISTINCT a.company_code) AS companies,
+           max(a.insured_occupation) AS occupation, p.ratio
+    FROM passed AS p JOIN adults AS a ON a.insured_id_token = p.insured_id_token
+    GROUP BY p.insured_id_token, p.total_si, p.income, p.ratio
 ),
 out_rows AS (
     SELECT 'insured:' || f.insured_id_token AS clue_key, a.company_code, 'ah_policy' AS record_kind,
