@@ -79,12 +79,14 @@ source AS (
     FROM raw_roles
 ),
 repeated AS (
-    -- persons on enough claim rows at all, at enough insurers: a small part of all, so the
-    -- accidents are told apart for these alone
+    -- persons on enough claim rows at all, at more than one insurer where more are needed: a
+    -- small part of all, so the accidents are told apart for these alone (plain aggregates: a
+    -- distinct count would be a second grouping of every row)
     SELECT person
     FROM source
     GROUP BY person
-    HAVING count(*) >= $min_accidents AND count(DISTINCT company_code) >= $min_companies
+    HAVING count(*) >= $min_accidents AND count(*) >= $min_companies
+       AND ($min_companies <= 1 OR min(company_code) <> max(company_code))
 ),
 accidents AS (
     SELECT DISTINCT s.person, s.person_mask, s.company_code, s.claim_no, s.role, s.accident_date,
