@@ -12,8 +12,9 @@ processes run alone, one after the other, so each one's time and peak memory are
 
 Before each pair, the warehouse and the rule's parquet files are read once (page cache), so
 neither side pays for disk reads. Both write their clue records (clue key, company, record kind,
-record number); the parent checks that they are the same set. A child whose resident memory passes ``--memory-limit-gb`` is stopped
-and recorded as out of memory (the machine has 24 GiB; the limit keeps the rest of it usable).
+record number); the parent checks that they are the same set. A child whose resident memory
+passes ``--memory-limit-gb`` is stopped and recorded as out of memory (the machine has 24 GiB;
+the limit keeps the rest of it usable).
 """
 
 from __future__ import annotations

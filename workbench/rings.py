@@ -134,10 +134,6 @@ def bind_ring_params(overrides: dict | None = None) -> dict:
     return out
 
 
-#: the claim tables of each kind family
-_FAMILIES = (("auto", "auto_claim"), ("ah", "ah_claim"), ("agri", "agri_claim"))
-
-
 _AUTO = [
     ("person", "driver_id_token", "driver_id_mask", "driver"),
     ("person", "injured_id_token", "injured_id_mask", "injured"),
@@ -262,32 +258,46 @@ def _evidence_edges_sql(families: list[str]) -> str:
     )
 
 
-def _valid_links_sql(table: str, edges: str) -> str:
-    """Into ``table`` (eid, entity type, token): the entities of ``edges`` that link claims — on 2
-    to ``$max_degree`` claims (more is a hub), not whitelisted — numbered."""
-    return f"""
+def _link_entities(engine: Engine, table: str, entities: str, max_degree: int) -> None:
+    """Which of ``entities`` (a query of entity type, token) link claims: on 2 to ``max_degree``
+    claims over the whole link graph (more is a hub) and not whitelisted. Writes their link edges
+    to ``<table>_edges`` (claim id, entity type, token) and the entities, numbered (eid), to
+    ``table``; only the edges of these entities are grouped, a small part of the graph."""
+    x = engine.execute
+    x(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table}_edges AS
+        SELECT e.cid, e.entity_type, e.token
+        FROM _ring_link_edges AS e JOIN ({entities}) AS n ON n.entity_type = e.entity_type AND n.token = e.token
+    """,
+        what=f"ring entities {table}",
+    )
+    x(
+        f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT CAST(row_number() OVER () AS BIGINT) AS eid, entity_type, token
-        FROM (SELECT entity_type, token FROM {edges} GROUP BY entity_type, token
+        FROM (SELECT entity_type, token FROM {table}_edges GROUP BY entity_type, token
               HAVING count(DISTINCT cid) BETWEEN 2 AND $max_degree) AS d
         WHERE NOT EXISTS (SELECT 1 FROM ({whitelist_entities_sql()}) AS w
                           WHERE w.entity_type = d.entity_type AND w.token = d.token)
-    """
+    """,
+        {"max_degree": max_degree},
+        what=f"ring entities {table}",
+    )
 
 
 def _families(period: str) -> list[str]:
     """The kind families a period screens: the pre-2017 self-review is A&H only."""
-    return [f for f, _ in _FAMILIES if period != "pre2017" or f == "ah"]
+    return [f for f in _POLICY_JOIN if period != "pre2017" or f == "ah"]
 
 
-def _claims_sql(period: str) -> str:
-    """Every claim the period screens, numbered (``cid``): the graph's claim nodes are integers,
-    joined and grouped far faster than ``company|kind|number`` strings over millions of edges.
-    The pre-2017 self-review is A&H only."""
+def _claims_sql(families: list[str]) -> str:
+    """Every claim of ``families``, numbered (``cid``): the graph's claim nodes are integers,
+    joined and grouped far faster than ``company|kind|number`` strings over millions of edges."""
     parts = "\n    UNION ALL\n    ".join(
         f"SELECT DISTINCT company_code, claim_no AS record_no, '{family}' AS family, '{table}' AS record_kind "
         f"FROM {table} WHERE claim_no IS NOT NULL"
-        for family, table in _FAMILIES if family in _families(period)
+        for family, (table, *_) in ((f, _POLICY_JOIN[f]) for f in families)
     )
     return (
         "CREATE OR REPLACE TEMP TABLE _ring_claims AS\n"
@@ -313,9 +323,9 @@ def find_rings(
 
     started = time.perf_counter()
     x = engine.execute
-    x(_claims_sql(period), what="ring claims")
-    _fix_period(engine, period)
     families = _families(period)
+    x(_claims_sql(families), what="ring claims")
+    _fix_period(engine, period)
     for family in families:
         x(_link_source_sql(family), what=f"ring graph {family}")
     x(_link_edges_sql(families), what="ring graph")
@@ -339,34 +349,18 @@ def find_rings(
         {"period": period},
         what="ring core",
     )
-    # entities that link claims: on 2 to max_degree claims (more is a hub), not whitelisted. Only
-    # those on a flagged claim can hold a ring together (the core's links, and the periphery's
-    # way in), so only their edges are grouped — a small part of the graph; numbered (eid)
-    x(
-        """
-        CREATE OR REPLACE TEMP TABLE _ring_touched AS
-        SELECT DISTINCT e.entity_type, e.token FROM _ring_link_edges AS e JOIN _ring_flagged USING (cid)
-    """,
-        what="ring entities",
-    )
-    x(
-        """
-        CREATE OR REPLACE TEMP TABLE _ring_te AS
-        SELECT e.cid, e.entity_type, e.token
-        FROM _ring_link_edges AS e JOIN _ring_touched AS t ON t.entity_type = e.entity_type AND t.token = e.token
-    """,
-        what="ring entities",
-    )
-    x(
-        _valid_links_sql("_ring_ents", "_ring_te"),
-        {"max_degree": params["max_degree"]},
-        what="ring entities",
+    # the entities that hold a ring together are those on a flagged claim (the core's links, and
+    # the periphery's way in)
+    _link_entities(
+        engine, "_ring_ents",
+        "SELECT DISTINCT e.entity_type, e.token FROM _ring_link_edges AS e JOIN _ring_flagged USING (cid)",
+        params["max_degree"],
     )
     x(
         """
         CREATE OR REPLACE TEMP TABLE _ring_e AS
         SELECT DISTINCT e.cid, n.eid
-        FROM _ring_te AS e JOIN _ring_ents AS n ON n.entity_type = e.entity_type AND n.token = e.token
+        FROM _ring_ents_edges AS e JOIN _ring_ents AS n ON n.entity_type = e.entity_type AND n.token = e.token
     """,
         what="ring links",
     )
@@ -427,24 +421,13 @@ def find_rings(
         what="ring members",
     )
     x(_evidence_edges_sql(families), what="ring evidence graph")
-    # which member entities link claims (for the ring's list of links): the same test over all
-    # claims, for the members' entities (a periphery claim's other entities were not grouped above)
-    x(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _ring_member_te AS
-        WITH ents AS (
-            SELECT DISTINCT entity_type, token FROM _ring_member_edges
-            WHERE entity_type IN ({", ".join(f"'{t}'" for t in LINK_TYPES)})
-        )
-        SELECT e.cid, e.entity_type, e.token
-        FROM _ring_link_edges AS e JOIN ents AS n ON n.entity_type = e.entity_type AND n.token = e.token
-    """,
-        what="ring member links",
-    )
-    x(
-        _valid_links_sql("_ring_member_links", "_ring_member_te"),
-        {"max_degree": params["max_degree"]},
-        what="ring member links",
+    # which member entities link claims (for the ring's list of links): the same test, for the
+    # members' entities (a periphery claim's other entities were not among those above)
+    _link_entities(
+        engine, "_ring_member_links",
+        "SELECT DISTINCT entity_type, token FROM _ring_member_edges WHERE entity_type IN ("
+        + ", ".join(f"'{t}'" for t in LINK_TYPES) + ")",
+        params["max_degree"],
     )
     x(
         """

@@ -45,7 +45,7 @@ source AS (
     FROM agri_claim AS k
     JOIN repeated AS r ON r.payee_account_token = k.payee_account_token
     LEFT JOIN agri_policy AS p ON p.company_code = k.company_code AND p.policy_no = k.policy_no
-    WHERE k.payee_account_token IS NOT NULL AND k.farmer_id_token IS NOT NULL
+    WHERE k.farmer_id_token IS NOT NULL
 ),
 candidates AS (
     SELECT payee_account_token, count(DISTINCT farmer_id_token) AS farmers, max(official) AS official,

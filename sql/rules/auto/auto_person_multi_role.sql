@@ -85,7 +85,7 @@ repeated AS (
     SELECT person
     FROM source
     GROUP BY person
-    HAVING count(*) >= $min_accidents AND count(*) >= $min_companies
+    HAVING count(*) >= greatest($min_accidents, $min_companies)
        AND ($min_companies <= 1 OR min(company_code) <> max(company_code))
 ),
 accidents AS (
