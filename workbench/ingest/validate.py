@@ -303,10 +303,117 @@ def validate_source(source: Source, mapping: Mapping, campaign: Campaign, tokeni
         con.close()
 
 
+@dataclass
+class _Resolved:
+    """One field's verdicts on its DISTINCT raw values, and which of them each row holds."""
+
+    indices: pa.Array  # per row: position among the distinct values (null for a null cell)
+    value: pa.Array  # per distinct value: the parsed/normalised value (null: empty or rejected)
+    err: pa.Array | None = None  # per distinct value: the issue id of an error (None: no value has one)
+    note: pa.Array | None = None  # … of a normalisation or warning
+    vmask: pa.Array | None = None  # … the masked offending value, where err
+
+    def rows(self, per_value: pa.Array) -> pa.Array:
+        """A per-distinct-value array spread over the rows."""
+        return per_value.take(self.indices)
+
+
+def _combined(col) -> pa.Array:
+    if isinstance(col, pa.ChunkedArray):
+        try:
+            return col.combine_chunks()
+        except pa.ArrowInvalid:  # over 2 GiB of text in one column: 64-bit offsets
+            return col.cast(pa.large_string()).combine_chunks()
+    return col
+
+
+def _encode(col) -> tuple[pa.Array, pa.Array]:
+    """(distinct values, each row's index into them) of a column: one hash pass, no copy of the rows."""
+    enc = _combined(col).dictionary_encode()
+    return enc.dictionary, enc.indices
+
+
+def _concat(arrays: list[pa.Array]) -> pa.Array:
+    """Concatenate string arrays of possibly different offset widths."""
+    if any(pa.types.is_large_string(a.type) for a in arrays):
+        arrays = [a.cast(pa.large_string()) for a in arrays]
+    return pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
+
+
+def _fast_verdicts(con, items: list[tuple[Field, pa.Array, pa.Array | None]], today: dt.date,
+                   max_amount: float) -> list[tuple[np.ndarray, pa.Array | None]]:
+    """One DuckDB pass over the distinct values of many fields: which are valid as they are.
+
+    ``items``: (field, distinct raw values, per value whether the document is a resident ID card
+    or None). Returns per item (ok as a numpy bool array, the typed value where the field is not
+    text, else None).  The fields' values are stacked in one table ``fid, v, card``; a CASE on
+    ``fid`` runs each field's predicate (:mod:`fastpath`) on that field's values only.
+    """
+    out: list[tuple[np.ndarray, pa.Array | None]] = [(np.zeros(len(u), dtype=bool), None) for _, u, _ in items]
+    cases, typed, digits = [], {}, {}
+    for k, (f, _, _) in enumerate(items):
+        if f.identifier in fastpath.DIGITS_SQL:
+            digits.setdefault(f.identifier, []).append(k)
+        n = f"d_{f.identifier}" if f.identifier in fastpath.DIGITS_SQL else None
+        fast = (fastpath.id_numbers_sql("v", today, n), "v") if f.identifier == "id_number" else \
+            _sql_fast(f, "v", today, max_amount, n)
+        if fast is None:
+            continue
+        pred, value = fast
+        if f.identifier == "id_number":
+            pred = f"(card AND {pred})"
+        cases.append(f"WHEN {k} THEN coalesce({pred}, false)")
+        if value != "v":
+            typed.setdefault(SQL_TYPES[f.type], []).append(f"WHEN {k} THEN {value}")
+    if not cases or not any(len(u) for _, u, _ in items):
+        return out
+    lengths = [len(u) for _, u, _ in items]
+    cards = [c if c is not None else pa.array(np.ones(len(u), dtype=bool)) for _, u, c in items]
+    stacked = pa.table({"fid": pa.array(np.repeat(np.arange(len(items), dtype=np.int16), lengths)),
+                        "v": _concat([u for _, u, _ in items]), "card": pa.concat_arrays(cards)})
+    helpers = "".join(f", CASE WHEN fid IN ({', '.join(map(str, ks))}) THEN {fastpath.DIGITS_SQL[t]('v')} END AS d_{t}"
+                      for t, ks in digits.items())
+    values = "".join(f", CASE fid {' '.join(w)} END AS fv_{t}" for t, w in typed.items())
+    con.register("fast_values", stacked)
+    try:
+        got = con.sql(f"SELECT CASE fid {' '.join(cases)} ELSE false END AS ok{values} "
+                          f"FROM (SELECT fid, v, card{helpers} FROM fast_values)").to_arrow_table()
+    finally:
+        con.unregister("fast_values")
+    ok = got.column("ok").to_numpy()
+    start = 0
+    for k, (f, _, _) in enumerate(items):
+        end = start + lengths[k]
+        fv = None
+        if not f.identifier and f"fv_{SQL_TYPES[f.type]}" in got.column_names:
+            fv = got.column(f"fv_{SQL_TYPES[f.type]}").slice(start, lengths[k]).combine_chunks()
+        out[k] = (ok[start:end], fv)
+        start = end
+    return out
+
+
+def _merge(uniq: pa.Array, ok: np.ndarray, fv: pa.Array | None, leftover: pa.Table | None) -> tuple:
+    """Per distinct value: the fast path's value where it holds, the one-value checker's elsewhere."""
+    base = fv if fv is not None else uniq
+    if leftover is None or not leftover.num_rows:
+        return base, None, None, None
+    mask = pa.array(~ok)
+
+    def spread(col: str, typ) -> pa.Array | None:
+        repl = leftover.column(col).combine_chunks()
+        if col != "value" and repl.null_count == len(repl):
+            return None
+        return pc.replace_with_mask(pa.nulls(len(uniq), typ), mask, repl.cast(typ))
+
+    value = pc.replace_with_mask(base, mask, leftover.column("value").combine_chunks().cast(base.type))
+    return value, spread("err", pa.int32()), spread("note", pa.int32()), spread("vmask", pa.string())
+
+
 def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokenizer: Tokenizer,
               company: str | None, pv: dict[str, dict[str, str]]) -> Validated:
     kind: Kind = mapping.kind
-    n = source.data.num_rows
+    src = _source_table(source, mapping, kind)
+    n = src.num_rows
     header_of = {name: source.headers[i] for i, name in mapping.columns.items()}
     today = dt.date.today()
     max_amount = campaign.max_amount
@@ -314,141 +421,124 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
     plain = [f for f in kind.fields if not f.identifier]
     order = plain + list(kind.identifiers)
     seq = {f.name: i for i, f in enumerate(order)}
-    # Each fast path is evaluated once per row, while the cells are copied in: ``<field>__ok``
-    # says "valid as is", ``<field>__fv`` holds the parsed value where it is not the text itself.
-    fast_cols: dict[str, tuple[str, str]] = {}
-    extra, helpers = [], []
-    for f in order:
-        col = _q(f.name)
-        digits = None
-        if f.identifier in fastpath.DIGITS_SQL:
-            digits = _q(f.name + "__digits")
-            helpers.append(f"{fastpath.DIGITS_SQL[f.identifier](col)} AS {digits}")
-        fast = (fastpath.id_numbers_sql(col, today, digits), col) if f.identifier == "id_number" else \
-            _sql_fast(f, col, today, max_amount, digits)
-        if fast is None:
-            continue
-        pred, value = fast
-        extra.append(f"coalesce({pred}, false) AS {_q(f.name + '__ok')}")
-        fv = f"src.{col}"
-        if value != col:
-            extra.append(f"CASE WHEN {pred} THEN {value} END AS {_q(f.name + '__fv')}")
-            fv = f"src.{_q(f.name + '__fv')}"
-        fast_cols[f.name] = (f"src.{_q(f.name + '__ok')}", fv)
-    con.register("src_arrow", _source_table(source, mapping, kind))
-    inner = f"SELECT *{''.join(', ' + h for h in helpers)} FROM src_arrow"
-    drop = f" EXCLUDE ({', '.join(h.rsplit(' AS ', 1)[1] for h in helpers)})" if helpers else ""
-    con.execute(f"CREATE TABLE src AS SELECT *{drop}{''.join(', ' + e for e in extra)} FROM ({inner})")
-    con.unregister("src_arrow")
-    joins: list[str] = []  # LEFT JOINs of the lookup tables, in order
-    select: list[str] = ["src._row AS _row"]
+    res: dict[str, _Resolved] = {}
 
-    def resolved(f: Field, key: str, fast: tuple[str, str] | None, table: pa.Table) -> None:
-        """Add a field's value/issue columns to the row table, from its fast path and lookup."""
-        alias = f"lk_{seq[f.name]}"
-        if table.num_rows:
-            con.register(alias, table)
-            joins.append(f"LEFT JOIN {alias} ON {alias}.raw = {key}")
-            if fast:
-                pred, value = fast
-                select.append(f"CASE WHEN {pred} THEN {value} ELSE {alias}.value END AS {_q(f.name)}")
-            else:
-                select.append(f"{alias}.value AS {_q(f.name)}")
-            select.extend([f"{alias}.err AS {_q(f.name + '__e')}", f"{alias}.note AS {_q(f.name + '__n')}",
-                           f"{alias}.vmask AS {_q(f.name + '__m')}"])
-        else:  # every value took the fast path (or there are no rows)
-            value = fast[1] if fast else "NULL"
-            select.append(f"CAST({value} AS {SQL_TYPES[f.type] if not f.identifier else 'VARCHAR'}) AS {_q(f.name)}")
-            select.extend(f"NULL::INTEGER AS {_q(f.name + s)}" for s in ("__e", "__n"))
-            select.append(f"NULL::VARCHAR AS {_q(f.name + '__m')}")
-
-    def leftovers(key: str, fast: tuple[str, str] | None, extra_join: str = "") -> list[str]:
-        where = f"WHERE NOT {fast[0]}" if fast else ""
-        rows = con.execute(f"SELECT DISTINCT {key} FROM src {extra_join} {where}").fetchall()
-        return [r[0] for r in rows]
-
-    # --- fields that are not identifiers: parse, normalise, check --------------------------
-    for f in plain:
-        src = f"src.{_q(f.name)}"
-        fast = fast_cols.get(f.name)
-        table = _field_lookup(f, leftovers(src, fast), pv.get(f.name), max_amount, issues, seq[f.name],
-                              header_of.get(f.name))
-        resolved(f, src, fast, table)
-
-    # --- identifiers: check and normalise (tokens and masks below, per distinct value) ------
-    for f in kind.identifiers:
-        src = f"src.{_q(f.name)}"
-        fast = fast_cols.get(f.name)
-        key, extra_join = src, ""
-        if f.identifier == "id_number":
+    def resolve(fields: list[Field]) -> None:
+        """Verdicts for ``fields``: distinct values, one SQL pass for the valid ones, Python for the rest."""
+        items, indices = [], []
+        for f in fields:
+            col, card = src.column(f.name), None
             type_field = f.name + "_type"
-            if type_field in seq:
-                alias = f"lk_{seq[type_field]}"
-                registered = any(j.startswith(f"LEFT JOIN {alias} ") for j in joins)
-                tval = f"{alias}.value" if registered else "NULL"
-                if registered:
-                    extra_join = f"LEFT JOIN {alias} ON {alias}.raw = src.{_q(type_field)}"
-                card = f"({tval} IS NULL OR {tval} = '{ID_CARD}')"
-            else:
-                card = "true"
-            key = f"(CASE WHEN {card} THEN 'C|' ELSE 'O|' END || {src})"
-            fast = (f"({card} AND {fast_cols[f.name][0]})", src)
-        table = _identifier_lookup(f, leftovers(key, fast, extra_join), issues, seq[f.name], header_of.get(f.name))
-        resolved(f, key, fast, table)
+            if f.identifier == "id_number" and type_field in res:
+                # the checksum applies when the document is a resident ID card (or its type is empty)
+                tr = res[type_field]
+                other = pc.fill_null(pc.not_equal(tr.rows(tr.value), ID_CARD), False)
+                if pc.any(other).as_py():
+                    keys, idx = _encode(pc.binary_join_element_wise(
+                        pc.if_else(other, "O|", "C|"), _combined(col), ""))
+                    items.append((f, pc.utf8_slice_codeunits(keys, 2), pc.starts_with(keys, "C|")))
+                    indices.append(idx)
+                    continue
+            uniq, idx = _encode(col)
+            items.append((f, uniq, card))
+            indices.append(idx)
+        for (f, uniq, card), idx, (ok, fv) in zip(items, indices, _fast_verdicts(con, items, today, max_amount),
+                                                  strict=True):
+            left = np.flatnonzero(~ok)
+            leftover = None
+            if len(left):
+                raws = uniq.take(left).to_pylist()
+                header = header_of.get(f.name)
+                if f.identifier == "id_number":
+                    cards = card.take(left).to_pylist() if card is not None else [True] * len(raws)
+                    keys = [("C|" if c else "O|") + r for c, r in zip(cards, raws, strict=True)]
+                    leftover = _identifier_lookup(f, keys, issues, seq[f.name], header)
+                elif f.identifier:
+                    leftover = _identifier_lookup(f, raws, issues, seq[f.name], header)
+                else:
+                    leftover = _field_lookup(f, raws, pv.get(f.name), max_amount, issues, seq[f.name], header)
+            res[f.name] = _Resolved(idx, *_merge(uniq, ok, fv, leftover))
 
-    con.execute(f"CREATE TABLE v AS SELECT {', '.join(select)} FROM src {' '.join(joins)}")
-    for j in joins:
-        con.unregister(j.split()[2])
+    # --- every field: parse, normalise, check (ID numbers after their document type) ---------
+    resolve([f for f in order if f.identifier != "id_number"])
+    resolve([f for f in order if f.identifier == "id_number"])
 
     # --- tokens, masks and ID facts, once per distinct normalised value ---------------------
     params = tokenizer.sql_parameters()
+    tok: dict[str, dict[str, pa.Array]] = {}  # field -> warehouse column suffix -> per-row values
     for id_type in sorted({f.identifier for f in kind.identifiers}):
-        cols = [f for f in kind.identifiers if f.identifier == id_type]
-        union = " UNION ".join(f"SELECT {_q(f.name)} AS value FROM v WHERE {_q(f.name)} IS NOT NULL" for f in cols)
+        fields = [f for f in kind.identifiers if f.identifier == id_type]
+        values, pos = _encode(_concat([res[f.name].value for f in fields]))
         facts = ""
         if id_type == "id_number":
             is18 = "regexp_full_match(value, '[0-9]{17}[0-9X]')"
             facts = (f", CASE WHEN {is18} THEN CAST(try_strptime(substr(value, 7, 8), '%Y%m%d') AS DATE) END AS birth"
                      f", CASE WHEN {is18} THEN CASE WHEN CAST(substr(value, 17, 1) AS INTEGER) % 2 = 1"
                      f" THEN '男' ELSE '女' END END AS gender, CASE WHEN {is18} THEN substr(value, 1, 6) END AS region")
-        con.execute(f"CREATE TABLE tok_{id_type} AS SELECT value, {tokenizer.token_sql(id_type, 'value')} AS token, "
-                    f"{mask_sql(id_type, 'value')} AS mask{facts} FROM (SELECT DISTINCT value FROM ({union}))", params)
+        con.register("tok_values", pa.table({"value": values}))
+        try:
+            made = con.sql(f"SELECT {tokenizer.token_sql(id_type, 'value')} AS token, "
+                               f"{mask_sql(id_type, 'value')} AS mask{facts} FROM tok_values", params=params).to_arrow_table()
+        finally:
+            con.unregister("tok_values")
+        start = 0
+        for f in fields:
+            r = res[f.name]
+            at = r.rows(pos.slice(start, len(r.value)))  # per row: position among the distinct values
+            start += len(r.value)
+            tok[f.name] = {c: made.column(c).combine_chunks().take(at) for c in made.column_names}
+
+    # --- the row table: values (tokens for identifiers), issue ids where a field has any -------
+    vcols: dict[str, pa.Array] = {"_row": _combined(src.column("_row"))}
+    with_err, with_note = set(), set()
+    for f in order:
+        r = res[f.name]
+        vcols[f.name] = tok[f.name]["token"] if f.identifier else r.rows(r.value)
+        if r.err is not None:
+            with_err.add(f.name)
+            vcols[f.name + "__e"], vcols[f.name + "__m"] = r.rows(r.err), r.rows(r.vmask)
+        if r.note is not None:
+            with_note.add(f.name)
+            vcols[f.name + "__n"] = r.rows(r.note)
 
     # --- free text: mask identifiers written into prose ------------------------------------
-    free = [f for f in kind.fields if f.free_text]
-    scrubbed: dict[str, str] = {}
-    scrub_issue: dict[str, int] = {}
-    for f in free:
-        idc = ", ".join(f"src.{_q(g.name)}" for g in kind.identifiers)
-        rows = con.execute(f"SELECT v._row, v.{_q(f.name)}{', ' + idc if idc else ''} FROM v JOIN src USING (_row) "
-                           f"WHERE v.{_q(f.name)} IS NOT NULL").fetchall()
-        changed = []  # free-text columns are short forms (attachments, feedback) or rare (refusal reasons)
-        for row, text, *raw_ids in rows:
-            known = [(g.identifier, r.strip()) for g, r in zip(kind.identifiers, raw_ids, strict=True)]
-            clean = scrub(text, known)
+    scrubbed: dict[str, pa.Array] = {}
+    scrub_notes: list[pa.Table] = []
+    for f in (f for f in kind.fields if f.free_text):
+        text_col = vcols[f.name]
+        at = np.flatnonzero(pc.is_valid(text_col).to_numpy(zero_copy_only=False))
+        if not len(at):
+            continue  # free-text columns are short forms (attachments, feedback) or rare (refusal reasons)
+        texts = text_col.take(at).to_pylist()
+        raw_ids = [_combined(src.column(g.name)).take(at).to_pylist() for g in kind.identifiers]
+        changed, clean_texts = [], []
+        for i, text in enumerate(texts):
+            clean = scrub(text, [(g.identifier, raw[i].strip()) for g, raw in zip(kind.identifiers, raw_ids,
+                                                                                   strict=True)])
             if clean != text:
-                changed.append((row, clean))
+                changed.append(at[i])
+                clean_texts.append(clean)
         if changed:
-            scrub_issue[f.name] = issues.id(len(order), f.name, header_of.get(f.name), "normalised", "text_scrubbed",
-                                            f"{f.zh}：文中的姓名、证件号等个人信息已脱敏",
-                                            f"{f.name}: identifiers in the text masked")
-            name = f"scrub_{seq[f.name]}"
-            con.register(name, pa.table({"_row": pa.array([r for r, _ in changed], type=pa.int64()),
-                                         "text": pa.array([t for _, t in changed], type=pa.string())}))
-            con.execute(f"CREATE TABLE {name}_t AS SELECT * FROM {name}")
-            con.unregister(name)
-            scrubbed[f.name] = f"{name}_t"
+            iid = issues.id(len(order), f.name, header_of.get(f.name), "normalised", "text_scrubbed",
+                            f"{f.zh}：文中的姓名、证件号等个人信息已脱敏", f"{f.name}: identifiers in the text masked")
+            mask = np.zeros(n, dtype=bool)
+            mask[changed] = True
+            scrubbed[f.name] = pc.replace_with_mask(text_col, pa.array(mask), pa.array(clean_texts, type=text_col.type))
+            scrub_notes.append(pa.table({"_row": vcols["_row"].take(pa.array(changed)),
+                                         "issue": pa.array(np.full(len(changed), iid, dtype=np.int32))}))
+    con.register("v", pa.table(vcols))
 
-    # --- row checks: required, company, cross-field, window --------------------------------
+    # --- row checks: the field checks' errors, required, company, cross-field, window -------
     base = len(order)
     parts = [f"SELECT _row, {_q(f.name + '__e')} AS issue, {_q(f.name + '__m')} AS vmask FROM v "
-             f"WHERE {_q(f.name + '__e')} IS NOT NULL" for f in order]
+             f"WHERE {_q(f.name + '__e')} IS NOT NULL" for f in order if f.name in with_err]
     for i, f in enumerate(kind.fields):
         if f.required:
             sev, zh, en = V.MESSAGES["missing_required"]
             iid = issues.id(base + i, f.name, header_of.get(f.name), "error", "missing_required",
                             f"{f.zh}：{zh}", f"{f.name}: {en}")
-            parts.append(f"SELECT _row, {iid}, '' FROM v WHERE {_q(f.name)} IS NULL AND {_q(f.name + '__e')} IS NULL")
+            no_error = f" AND {_q(f.name + '__e')} IS NULL" if f.name in with_err else ""
+            parts.append(f"SELECT _row, {iid}, '' FROM v WHERE {_q(f.name)} IS NULL{no_error}")
     params_rows: dict[str, object] = {}
     at = base + len(kind.fields)
     if _company_of_rows(kind, company):
@@ -474,15 +564,25 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
                            w_end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
         d = f"CAST({_q(wf.name)} AS TIMESTAMP)"
         parts.append(f"SELECT _row, {iid}, '' FROM v WHERE {d} IS NOT NULL AND NOT ({d} >= $w_start AND {d} < $w_end)")
-    con.execute(f"CREATE TABLE errs AS {' UNION ALL '.join(parts)}", params_rows)
+    if parts:
+        con.execute(f"CREATE TABLE errs AS SELECT * FROM ({' UNION ALL '.join(parts)}) AS e(_row, issue, vmask)",
+                    params_rows)
+    else:
+        con.execute("CREATE TABLE errs AS SELECT NULL::BIGINT AS _row, NULL::INTEGER AS issue, NULL::VARCHAR AS vmask "
+                    "WHERE false")
 
     # --- duplicates on the natural key (among rows not otherwise rejected) -----------------
-    # an identifier's normalised value stands for its token: equal values give equal tokens
-    keys = ", ".join(_q(k) for k in kind.key)
-    con.execute(f"CREATE TABLE dups AS SELECT _row, first_row FROM (SELECT _row, min(_row) OVER (PARTITION BY {keys}) "
-                f"AS first_row FROM v WHERE _row NOT IN (SELECT _row FROM errs)) WHERE _row <> first_row" if kind.key and n else
-                "CREATE TABLE dups AS SELECT NULL::BIGINT AS _row, NULL::BIGINT AS first_row WHERE false")
-    con.execute("CREATE TABLE rejected AS SELECT DISTINCT _row FROM errs UNION SELECT _row FROM dups")
+    # an identifier's token stands for its normalised value: equal values give equal tokens
+    if kind.key and n:
+        keys = ", ".join(_q(k) for k in kind.key)
+        same = " AND ".join(f"k.{_q(c)} IS NOT DISTINCT FROM g.{_q(c)}" for c in kind.key)
+        con.execute(f"CREATE TABLE dups AS WITH k AS (SELECT _row, {keys} FROM v WHERE _row NOT IN (SELECT _row FROM errs)) "
+                    f"SELECT k._row, g.first_row FROM k JOIN (SELECT {keys}, min(_row) AS first_row FROM k GROUP BY {keys} "
+                    f"HAVING count(*) > 1) g ON {same} WHERE k._row <> g.first_row")
+    else:
+        con.execute("CREATE TABLE dups AS SELECT NULL::BIGINT AS _row, NULL::BIGINT AS first_row WHERE false")
+    rejected = con.sql("SELECT _row FROM errs UNION SELECT _row FROM dups").to_arrow_table().column(0)
+    con.register("rejected", pa.table({"_row": rejected}))
 
     con.register("issues", issues.table())
     key_zh, key_en = "、".join(kind.field(k).zh for k in kind.key), ", ".join(kind.key)
@@ -494,39 +594,35 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
         " 'duplicate of row ' || first_row || ' (same ' || $ken || ')', '' FROM dups)"
         " ORDER BY \"row\", seq", params={"kzh": key_zh, "ken": key_en}).to_arrow_table()
     note_parts = [f"SELECT _row, {_q(f.name + '__n')} AS issue FROM v WHERE {_q(f.name + '__n')} IS NOT NULL"
-                  for f in order]
-    for name, table_name in scrubbed.items():
-        note_parts.append(f"SELECT _row, {scrub_issue[name]} FROM {table_name}")
+                  for f in order if f.name in with_note]
+    if scrub_notes:
+        con.register("scrub_notes", pa.concat_tables(scrub_notes))
+        note_parts.append("SELECT _row, issue FROM scrub_notes")
+    if not note_parts:
+        note_parts = ["SELECT NULL::BIGINT AS _row, NULL::INTEGER AS issue WHERE false"]
     notes = con.sql(
         "SELECT \"row\", field, severity, code, note_zh, note_en FROM ("
         " SELECT n._row AS \"row\", i.seq, i.field, i.severity, i.code, i.zh AS note_zh, i.en AS note_en"
         f" FROM ({' UNION ALL '.join(note_parts)}) n JOIN issues i ON i.id = n.issue"
         " WHERE n._row NOT IN (SELECT _row FROM rejected)) ORDER BY \"row\", seq").to_arrow_table()
 
-    # --- the accepted rows, warehouse-shaped -----------------------------------------------
-    cols, joins = ["CAST(v._row AS INTEGER) AS _row"], []
+    # --- the accepted rows, warehouse-shaped (in file order) ---------------------------------
+    out: dict[str, pa.Array] = {"_row": pc.cast(vcols["_row"], pa.int32())}
     for f in kind.fields:
         if f.identifier:
-            t = f"t_{seq[f.name]}"
-            joins.append(f"LEFT JOIN tok_{f.identifier} {t} ON {t}.value = v.{_q(f.name)}")
-            cols += [f"{t}.token AS {_q(f.name + '_token')}", f"{t}.mask AS {_q(f.name + '_mask')}"]
-            if f.identifier == "id_number":
-                cols += [f"{t}.{s} AS {_q(f.name + '_' + s)}" for s in ("birth", "gender", "region")]
-        elif f.name in scrubbed:
-            s = f"s_{seq[f.name]}"
-            joins.append(f"LEFT JOIN {scrubbed[f.name]} {s} ON {s}._row = v._row")
-            cols.append(f"coalesce({s}.text, v.{_q(f.name)}) AS {_q(f.name)}")
+            for suffix, col in tok[f.name].items():
+                out[f"{f.name}_{suffix}"] = col
         else:
-            cols.append(f"v.{_q(f.name)}")
+            out[f.name] = scrubbed.get(f.name, vcols[f.name])
     wanted = [name for name, _ in table_columns(kind) if name != "_batch_id"]
-    table = con.sql(f"SELECT {', '.join(cols)} FROM v {' '.join(joins)} WHERE v._row NOT IN "
-                        f"(SELECT _row FROM rejected) ORDER BY v._row").to_arrow_table().select(wanted)
-    rows_rejected = con.execute("SELECT count(*) FROM rejected").fetchone()[0]
+    table = pa.table(out).select(wanted)
+    if len(rejected):
+        table = table.filter(pc.invert(pc.is_in(vcols["_row"], value_set=rejected.combine_chunks())))
 
     def rows_with(severity: str) -> int:
         return pc.count_distinct(notes.filter(pc.equal(notes["severity"], severity))["row"]).as_py()
 
-    return Validated(table, rejects, notes, n, rows_with("normalised"), rows_with("warning"), int(rows_rejected))
+    return Validated(table, rejects, notes, n, rows_with("normalised"), rows_with("warning"), len(rejected))
 
 
 def _comparable(f: Field) -> str:
