@@ -11,6 +11,7 @@ fast path may only say "valid as is": it never rejects.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -84,10 +85,35 @@ def codes(values: pd.Series, check: str | None) -> np.ndarray:
         ~values.str.fullmatch(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+").fillna(False).to_numpy(dtype=bool)
 
 
+#: The blocks Chinese submissions write plain text in: ASCII, the middle dot, general and CJK
+#: punctuation, CJK ideographs (extension A and the basic block).
+_TEXT_BLOCKS = ((0x21, 0x7E), (0xB7, 0xB7), (0x2010, 0x2027), (0x3001, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+
+
+def _stable_runs(blocks) -> list[tuple[int, int]]:
+    """Runs of the characters in ``blocks`` that NFKC leaves unchanged and that are not whitespace.
+
+    Only such text is "valid as is" for :func:`workbench.identifiers.normalize_text`; full-width
+    forms, ligatures, '…' or compatibility ideographs go to the exact checker, which normalises them.
+    """
+    chars = [c for lo, hi in blocks for c in range(lo, hi + 1)
+             if unicodedata.normalize("NFKC", chr(c)) == chr(c) and not chr(c).isspace()]
+    runs: list[tuple[int, int]] = []
+    for c in chars:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return runs
+
+
+_TEXT_RUNS = _stable_runs(_TEXT_BLOCKS)
+_TEXT_WORD_PY = "[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _TEXT_RUNS) + "]+"
+
+
 def plain_text(values: pd.Series) -> np.ndarray:
-    """Text with no full-width forms, no leading/trailing or doubled whitespace."""
-    return values.str.fullmatch(r"[^\s\u3000\uff01-\uff5e]+(?: [^\s\u3000\uff01-\uff5e]+)*").fillna(
-        False).to_numpy(dtype=bool)
+    """Text that normalisation leaves unchanged: NFKC-stable characters, single spaces between words."""
+    return values.str.fullmatch(f"{_TEXT_WORD_PY}(?: {_TEXT_WORD_PY})*").fillna(False).to_numpy(dtype=bool)
 
 
 def amounts(values: pd.Series, integer: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +192,6 @@ def id_facts(values: np.ndarray) -> dict[str, np.ndarray]:
 # cannot change; a test keeps them in step.  Arguments are SQL expressions (quoted column names);
 # patterns are constants of this module, never data.
 
-_RE2_SPACE = "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace())  # Python's \s
 _CJK = "\\x{4e00}-\\x{9fff}"
 
 
@@ -275,9 +300,17 @@ def codes_sql(v: str, check: str | None) -> str | None:
 
 
 def plain_text_sql(v: str) -> str:
-    """SQL twin of :func:`plain_text` (Python's Unicode ``\\s`` spelled out for RE2)."""
-    word = f"[^{_RE2_SPACE}\\x{{3000}}\\x{{ff01}}-\\x{{ff5e}}]+"
+    """SQL twin of :func:`plain_text` (the same character runs, spelled for RE2)."""
+    word = "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in _TEXT_RUNS) + "]+"
     return _full(v, f"{word}(?: {word})*")
+
+
+def lists_sql(v: str) -> str:
+    """Lists already canonical for :func:`workbench.ingest.values.parse_list`: items of ASCII letters,
+    digits, CJK ideographs, ``_ . -``, separated by single ``;``, no item in scientific notation."""
+    item = "[0-9A-Za-z\\x{4e00}-\\x{9fff}_.-]+"
+    sci = "[0-9]+([.][0-9]*)?[eE][0-9]+"  # an item cannot hold + or - before its digits here
+    return f"({_full(v, f'{item}(?:;{item})*')} AND NOT regexp_matches({v}, '(^|;)[-]?{sci}(;|$)'))"
 
 
 def amounts_sql(v: str, integer: bool, lo: float | None, hi: float | None) -> tuple[str, str]:

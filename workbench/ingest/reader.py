@@ -290,14 +290,20 @@ def _source_frame(path: Path, table: pa.Table, encoding: str) -> Source:
         body, first_row = body.slice(1), 3  # the template's filling-notes row
     body = body.select(list(range(width)))
     rows = pa.array(np.arange(first_row, first_row + body.num_rows, dtype="int64"))
-    blank = None
+    # blank rows: empty in every column; each column is looked at only in the rows still blank
+    blank = np.arange(body.num_rows) if body.num_columns else np.zeros(0, dtype=np.int64)
     for col in body.columns:
-        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0)
-        blank = empty if blank is None else pc.and_(blank, empty)
-    n_blank = pc.sum(blank).as_py() or 0 if blank is not None else 0
+        cells = col if len(blank) == body.num_rows else col.take(blank)
+        blank = blank[np.flatnonzero(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0).to_numpy(
+            zero_copy_only=False))]
+        if not len(blank):
+            break
+    n_blank = len(blank)
     data = body.append_column("_row", rows)
     if n_blank:
-        data = data.filter(pc.invert(blank))
+        keep = np.ones(body.num_rows, dtype=bool)
+        keep[blank] = False
+        data = data.filter(pa.array(keep))
     return Source(headers, data, "csv", encoding, None, n_blank)
 
 
