@@ -1,22 +1,25 @@
 """Validate, normalise and desensitize one file's rows (逐行校验、规范化、脱敏).
 
-Set-based, in a private in-memory DuckDB database, so no per-row work happens in Python:
+Set-based, over DISTINCT values, so no per-row work happens in Python and little per row at all:
 
-1. The file's cells go in as one table of strings (``src``: ``_row`` plus one column per field).
-2. For every field, a DuckDB expression (:mod:`fastpath`) accepts the values that are valid as
-   they are — nearly all of them — over the whole column.  Only the DISTINCT values it leaves go
-   to Python, through the numpy fast paths and then the exact one-value checkers
-   (:mod:`values`, :mod:`workbench.identifiers`), which give the normalised value and the verdict.
-   Those verdicts come back as small lookup tables (raw → value, issue, masked value).
-3. One joined table ``v`` holds every row's parsed values and issue ids; tokens (HMAC composed
-   in SQL, :meth:`Tokenizer.token_sql`), masks and ID facts are computed once per distinct
-   normalised identifier; required fields, the file's company, cross-field checks, the date
-   window and duplicates on the natural key are SQL over ``v``.
-4. What leaves is the warehouse-shaped table of accepted rows, one reject record per
-   (row, reason) and one note per normalisation or warning — as Arrow tables.
+1. The file's cells are one Arrow table of strings (``_row`` plus one column per field).  Each
+   column is dictionary-encoded once: its distinct values, and per row an index into them.
+2. One DuckDB pass over the distinct values of all fields (a CASE on the field,
+   :func:`_fast_verdicts`) accepts those valid as they are — nearly all — with the expressions
+   of :mod:`fastpath`.  Only the values it leaves go to Python, through the numpy fast paths and
+   then the exact one-value checkers (:mod:`values`, :mod:`workbench.identifiers`), which give
+   the normalised value and the verdict.  ID numbers come second: whether the checksum applies
+   depends on the row's document type.
+3. Tokens (HMAC composed in SQL, :meth:`Tokenizer.token_sql`), masks and ID facts are computed
+   once per distinct normalised identifier.  Every per-value result reaches the rows by index
+   (Arrow ``take``), never by a join over the rows.
+4. Required fields, the file's company, cross-field checks, the date window and duplicates on
+   the natural key are SQL over the row table ``v`` (an Arrow table registered in DuckDB).
+5. What leaves is the warehouse-shaped table of accepted rows (file order), one reject record
+   per (row, reason) and one note per normalisation or warning — as Arrow tables.
 
-Raw identifiers exist only inside this function's database, which lives in memory and may not
-spill to disk (``temp_directory`` is empty): what leaves it is tokens and masks.
+Raw identifiers exist only in this process's memory and in its private in-memory DuckDB database,
+which may not spill to disk (``temp_directory`` is empty): what leaves is tokens and masks.
 """
 
 from __future__ import annotations
@@ -547,33 +550,44 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
             scrubbed[f.name] = pc.replace_with_mask(text_col, pa.array(mask), pa.array(clean_texts, type=text_col.type))
             scrub_notes.append(pa.table({"_row": vcols["_row"].take(pa.array(changed)),
                                          "issue": pa.array(np.full(len(changed), iid, dtype=np.int32))}))
-    con.register("v", pa.table(vcols))
 
     # --- row checks: the field checks' errors, required, company, cross-field, window -------
+    # vectorised Arrow over the row table: each check is a boolean column, its rows an issue
+    rows = vcols["_row"]
+    found: list[tuple[pa.Array, pa.Array, pa.Array]] = []  # (rows, issue ids, masked values)
+
+    def flag(cond, issue, vmask: pa.Array | None = None) -> None:
+        cond = pc.fill_null(cond, False)
+        hits = rows.filter(cond)
+        if len(hits):
+            ids_ = issue.filter(cond) if isinstance(issue, pa.Array) else pa.array(np.full(len(hits), issue, np.int32))
+            masks_ = vmask.filter(cond) if vmask is not None else pa.array(np.full(len(hits), "", object), pa.string())
+            found.append((hits, ids_.cast(pa.int32()), masks_.cast(pa.string())))
+
+    for f in order:
+        if f.name in with_err:
+            flag(pc.is_valid(vcols[f.name + "__e"]), vcols[f.name + "__e"], vcols[f.name + "__m"])
     base = len(order)
-    parts = [f"SELECT _row, {_q(f.name + '__e')} AS issue, {_q(f.name + '__m')} AS vmask FROM v "
-             f"WHERE {_q(f.name + '__e')} IS NOT NULL" for f in order if f.name in with_err]
     for i, f in enumerate(kind.fields):
         if f.required:
             sev, zh, en = V.MESSAGES["missing_required"]
             iid = issues.id(base + i, f.name, header_of.get(f.name), "error", "missing_required",
                             f"{f.zh}：{zh}", f"{f.name}: {en}")
-            no_error = f" AND {_q(f.name + '__e')} IS NULL" if f.name in with_err else ""
-            parts.append(f"SELECT _row, {iid}, '' FROM v WHERE {_q(f.name)} IS NULL{no_error}")
-    params_rows: dict[str, object] = {}
+            missing = pc.is_null(vcols[f.name])
+            if f.name in with_err:
+                missing = pc.and_(missing, pc.is_null(vcols[f.name + "__e"]))
+            flag(missing, iid)
     at = base + len(kind.fields)
     if _company_of_rows(kind, company):
         iid = issues.id(at, COMPANY_FIELD, header_of.get(COMPANY_FIELD), "error", "company_mismatch",
                         f"公司代码与本文件所属公司({company})不一致，每家公司只能报送本公司数据",
                         f"company code differs from the file's company ({company}); send your own records only")
-        params_rows["company"] = company
-        parts.append(f"SELECT _row, {iid}, CAST({_q(COMPANY_FIELD)} AS VARCHAR) FROM v "
-                     f"WHERE {_q(COMPANY_FIELD)} IS NOT NULL AND {_q(COMPANY_FIELD)} <> $company")
+        codes = vcols[COMPANY_FIELD]
+        flag(pc.not_equal(codes, company), iid, codes)
     for j, c in enumerate(kind.checks):
         iid = issues.id(at + 1 + j, c.left, header_of.get(c.left), "error", "cross_field",
                         f"{kind.field(c.left).zh}/{kind.field(c.right).zh}：{c.zh}", f"{c.left}/{c.right}: {c.en}")
-        parts.append(f"SELECT _row, {iid}, '' FROM v WHERE {_comparable(kind.field(c.left))} > "
-                     f"{_comparable(kind.field(c.right))}")
+        flag(pc.greater(_comparable(kind.field(c.left), vcols), _comparable(kind.field(c.right), vcols)), iid)
     if kind.window_field:
         start, end = ((campaign.window_start, campaign.window_end) if kind.window == "campaign"
                       else (campaign.review_start, campaign.review_end))
@@ -581,54 +595,62 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
         iid = issues.id(at + 1 + len(kind.checks), wf.name, header_of.get(wf.name), "error", "out_of_window",
                         f"{wf.zh}不在本次报送期间({start}至{end})内，请只报送期间内的数据",
                         f"{kind.window_field} outside the window {start}..{end}")
-        params_rows.update(w_start=dt.datetime.combine(start, dt.time()),
-                           w_end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
-        d = f"CAST({_q(wf.name)} AS TIMESTAMP)"
-        parts.append(f"SELECT _row, {iid}, '' FROM v WHERE {d} IS NOT NULL AND NOT ({d} >= $w_start AND {d} < $w_end)")
-    if parts:
-        con.execute(f"CREATE TEMP TABLE errs AS SELECT * FROM ({' UNION ALL '.join(parts)}) AS e(_row, issue, vmask)",
-                    params_rows)
-    else:
-        con.execute("CREATE TEMP TABLE errs AS SELECT NULL::BIGINT AS _row, NULL::INTEGER AS issue, NULL::VARCHAR AS vmask "
-                    "WHERE false")
+        d = _comparable(wf, vcols)
+        inside = pc.and_(pc.greater_equal(d, pa.scalar(dt.datetime.combine(start, dt.time()), d.type)),
+                         pc.less(d, pa.scalar(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), d.type)))
+        flag(pc.invert(inside), iid)
+    errs = pa.table({"_row": pa.concat_arrays([r for r, _, _ in found]) if found else pa.array([], pa.int64()),
+                     "issue": pa.concat_arrays([i for _, i, _ in found]) if found else pa.array([], pa.int32()),
+                     "vmask": pa.concat_arrays([m for _, _, m in found]) if found else pa.array([], pa.string())})
 
     # --- duplicates on the natural key (among rows not otherwise rejected) -----------------
     # an identifier's token stands for its normalised value: equal values give equal tokens
+    dups = pa.table({"_row": pa.array([], pa.int64()), "first_row": pa.array([], pa.int64())})
     if kind.key and n:
-        keys = ", ".join(_q(k) for k in kind.key)
-        same = " AND ".join(f"k.{_q(c)} IS NOT DISTINCT FROM g.{_q(c)}" for c in kind.key)
-        con.execute(f"CREATE TEMP TABLE dups AS WITH k AS (SELECT _row, {keys} FROM v WHERE _row NOT IN (SELECT _row FROM errs)) "
-                    f"SELECT k._row, g.first_row FROM k JOIN (SELECT {keys}, min(_row) AS first_row FROM k GROUP BY {keys} "
-                    f"HAVING count(*) > 1) g ON {same} WHERE k._row <> g.first_row")
-    else:
-        con.execute("CREATE TEMP TABLE dups AS SELECT NULL::BIGINT AS _row, NULL::BIGINT AS first_row WHERE false")
-    rejected = con.sql("SELECT _row FROM errs UNION SELECT _row FROM dups").to_arrow_table().column(0)
-    con.register("rejected", pa.table({"_row": rejected}))
+        keyed = pa.table({**{k: vcols[k] for k in kind.key}, "_row": rows})
+        if errs.num_rows:
+            keyed = keyed.filter(pc.invert(pc.is_in(rows, value_set=errs["_row"])))
+        groups = keyed.group_by(list(kind.key), use_threads=False).aggregate([("_row", "count")])
+        if pc.any(pc.greater(groups["_row_count"], 1)).as_py():  # rare: name each repeat's first row
+            con.register("keyed", keyed)
+            keys = ", ".join(_q(k) for k in kind.key)
+            same = " AND ".join(f"k.{_q(c)} IS NOT DISTINCT FROM g.{_q(c)}" for c in kind.key)
+            dups = con.sql(f"SELECT k._row, g.first_row FROM keyed k JOIN (SELECT {keys}, min(_row) AS first_row "
+                           f"FROM keyed GROUP BY {keys} HAVING count(*) > 1) g ON {same} WHERE k._row <> g.first_row "
+                           "ORDER BY k._row").to_arrow_table()
+    rejected = pc.unique(pa.concat_arrays([errs["_row"].combine_chunks(), dups["_row"].combine_chunks()]))
 
-    con.register("issues", issues.table())
+    # --- reject records and notes, with their messages (an issue's id is its position) ------
+    issue_table = issues.table()
+    said = issue_table.take(errs["issue"])
     key_zh, key_en = "、".join(kind.field(k).zh for k in kind.key), ", ".join(kind.key)
-    rejects = con.sql(
-        "SELECT \"row\", field, header, code, reason_zh, reason_en, value_mask FROM ("
-        " SELECT e._row AS \"row\", i.seq, i.field, i.header, i.code, i.zh AS reason_zh, i.en AS reason_en,"
-        " e.vmask AS value_mask FROM errs e JOIN issues i ON i.id = e.issue"
-        " UNION ALL SELECT _row, 1000000, NULL, NULL, 'duplicate_row', '与第' || first_row || '行重复(相同的' || $kzh || ')',"
-        " 'duplicate of row ' || first_row || ' (same ' || $ken || ')', '' FROM dups)"
-        " ORDER BY \"row\", seq", params={"kzh": key_zh, "ken": key_en}).to_arrow_table()
-    note_parts = [f"SELECT _row, {_q(f.name + '__n')} AS issue FROM v WHERE {_q(f.name + '__n')} IS NOT NULL"
-                  for f in order if f.name in with_note]
-    if scrub_notes:
-        con.register("scrub_notes", pa.concat_tables(scrub_notes))
-        note_parts.append("SELECT _row, issue FROM scrub_notes")
-    if not note_parts:
-        note_parts = ["SELECT NULL::BIGINT AS _row, NULL::INTEGER AS issue WHERE false"]
-    notes = con.sql(
-        "SELECT \"row\", field, severity, code, note_zh, note_en FROM ("
-        " SELECT n._row AS \"row\", i.seq, i.field, i.severity, i.code, i.zh AS note_zh, i.en AS note_en"
-        f" FROM ({' UNION ALL '.join(note_parts)}) n JOIN issues i ON i.id = n.issue"
-        " WHERE n._row NOT IN (SELECT _row FROM rejected)) ORDER BY \"row\", seq").to_arrow_table()
+    firsts = dups["first_row"].to_pylist()
+    text = pa.string()
+    rejects = pa.concat_tables([
+        pa.table({"row": errs["_row"], "seq": said["seq"], "field": said["field"], "header": said["header"],
+                  "code": said["code"], "reason_zh": said["zh"], "reason_en": said["en"], "value_mask": errs["vmask"]}),
+        pa.table({"row": dups["_row"], "seq": pa.array(np.full(len(firsts), 1000000, np.int32)),
+                  "field": pa.nulls(len(firsts), text), "header": pa.nulls(len(firsts), text),
+                  "code": pa.array(["duplicate_row"] * len(firsts), text),
+                  "reason_zh": pa.array([f"与第{r}行重复(相同的{key_zh})" for r in firsts], text),
+                  "reason_en": pa.array([f"duplicate of row {r} (same {key_en})" for r in firsts], text),
+                  "value_mask": pa.array([""] * len(firsts), text)}),
+    ]).sort_by([("row", "ascending"), ("seq", "ascending")]).drop_columns(["seq"])
+    noted = [(rows.filter(pc.is_valid(vcols[f.name + "__n"])), vcols[f.name + "__n"].filter(pc.is_valid(
+        vcols[f.name + "__n"]))) for f in order if f.name in with_note]
+    noted += [(t["_row"].combine_chunks(), t["issue"].combine_chunks()) for t in scrub_notes]
+    note_rows = pa.concat_arrays([r for r, _ in noted]) if noted else pa.array([], pa.int64())
+    note_ids = pa.concat_arrays([i.cast(pa.int32()) for _, i in noted]) if noted else pa.array([], pa.int32())
+    if len(rejected) and len(note_rows):
+        kept = pc.invert(pc.is_in(note_rows, value_set=rejected))
+        note_rows, note_ids = note_rows.filter(kept), note_ids.filter(kept)
+    said = issue_table.take(note_ids)
+    notes = pa.table({"row": note_rows, "seq": said["seq"], "field": said["field"], "severity": said["severity"],
+                      "code": said["code"], "note_zh": said["zh"], "note_en": said["en"]}).sort_by(
+        [("row", "ascending"), ("seq", "ascending")]).drop_columns(["seq"])
 
     # --- the accepted rows, warehouse-shaped (in file order) ---------------------------------
-    out: dict[str, pa.Array] = {"_row": pc.cast(vcols["_row"], pa.int32())}
+    out: dict[str, pa.Array] = {"_row": pc.cast(rows, pa.int32())}
     for f in kind.fields:
         if f.identifier:
             for suffix, col in tok[f.name].items():
@@ -638,7 +660,7 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
     wanted = [name for name, _ in table_columns(kind) if name != "_batch_id"]
     table = pa.table(out).select(wanted)
     if len(rejected):
-        table = table.filter(pc.invert(pc.is_in(vcols["_row"], value_set=rejected.combine_chunks())))
+        table = table.filter(pc.invert(pc.is_in(rows, value_set=rejected)))
 
     def rows_with(severity: str) -> int:
         return pc.count_distinct(notes.filter(pc.equal(notes["severity"], severity))["row"]).as_py()
@@ -646,11 +668,11 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
     return Validated(table, rejects, notes, n, rows_with("normalised"), rows_with("warning"), len(rejected))
 
 
-def _comparable(f: Field) -> str:
-    """A field as a comparable value: dates and times as TIMESTAMP, numbers as DOUBLE."""
+def _comparable(f: Field, cols: dict[str, pa.Array]) -> pa.Array:
+    """A field's values as comparable ones: dates and times as timestamps, numbers as doubles."""
     if f.type in ("date", "datetime"):
-        return f"CAST({_q(f.name)} AS TIMESTAMP)"
-    return f"CAST({_q(f.name)} AS DOUBLE)"
+        return pc.cast(cols[f.name], pa.timestamp("us"))
+    return pc.cast(cols[f.name], pa.float64())
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
