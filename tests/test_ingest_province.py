@@ -151,3 +151,43 @@ def test_no_raw_identifier_reaches_warehouse_rejects_receipts_or_log(province, l
         assert not found, f"raw number in {where}: {len(found)}"
         cells = set(re.findall(r">([\u4e00-\u9fff]{2,4})<", text))
         assert not (cells & names), f"raw name in {where}"
+
+
+def test_parallel_workers_hand_tables_over_in_shared_memory(province, loaded, tmp_path, monkeypatch):
+    """Worker processes pass accepted rows through /dev/shm: the same warehouse as the other run, nothing left."""
+    import shutil
+
+    from conftest import TEST_KEY
+
+    import workbench.ingest as ingest
+    import workbench.ingest.load as load
+    from workbench.config import load_campaign
+    from workbench.ingest import handoff
+    from workbench.protect import Tokenizer
+    from workbench.warehouse import PROJECT_ROOT
+
+    probe = handoff.make_folder()
+    if probe is None:
+        pytest.skip("no writable /dev/shm on this machine")
+    handoff.remove_folder(probe)
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(handoff, "MIN_ROWS", 1)  # every table goes through shared memory (workers fork)
+    spilled = []
+    real_restore = load.restore
+    monkeypatch.setattr(load, "restore", lambda item: (spilled.append(isinstance(item, handoff.Spilled)),
+                                                      real_restore(item))[1])
+    shutil.copy(PROJECT_ROOT / "campaign.toml", tmp_path / "campaign.toml")
+    campaign = load_campaign(tmp_path / "campaign.toml")
+    before = set(handoff.SHM.glob("workbench-ingest-*"))
+    report = ingest_paths([province / "submissions"], campaign, tokenizer=Tokenizer(TEST_KEY), jobs=2)
+    assert all(r.status == "loaded" for r in report.results)
+    assert spilled and all(spilled), "every file's rows came through shared memory"
+    assert set(handoff.SHM.glob("workbench-ingest-*")) == before, "the run's shared-memory folder is removed"
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{loaded[0].warehouse}' AS a (READ_ONLY)")
+    con.execute(f"ATTACH '{campaign.warehouse}' AS b (READ_ONLY)")
+    for k in KINDS:
+        for x, y in (("a", "b"), ("b", "a")):
+            diff = con.execute(f'SELECT count(*) FROM (SELECT * EXCLUDE (_batch_id) FROM {x}."{k}" '
+                               f'EXCEPT ALL SELECT * EXCLUDE (_batch_id) FROM {y}."{k}")').fetchone()[0]
+            assert diff == 0, (k, x, y)

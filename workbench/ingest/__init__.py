@@ -17,6 +17,7 @@ import duckdb
 from ..config import Campaign
 from ..protect import Tokenizer, load_key
 from ..warehouse import PROJECT_ROOT, connect
+from .handoff import make_folder, remove_folder, spill
 from .load import (
     FileResult,
     already_loaded,
@@ -80,7 +81,12 @@ PARALLEL_MIN_BYTES = 8_000_000
 
 
 def _prepare(args):
-    return prepare_file(*args)
+    """Read and validate one file in a worker; big accepted-row tables go back through shared memory."""
+    *file_args, folder = args
+    prepared = prepare_file(*file_args)
+    if prepared.validated is not None:
+        prepared.validated.table = spill(prepared.validated.table, folder)
+    return prepared
 
 
 def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | None = None,
@@ -126,13 +132,17 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
         total_bytes = sum(path.stat().st_size for _, path, _, _, _ in todo)
         if jobs > 1 and len(todo) > 1 and total_bytes > PARALLEL_MIN_BYTES:
             # read + validate in parallel; the warehouse has one writer, so loading stays here, in order
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                prepared = pool.map(_prepare, args)
-                for (pos, _, sha, failed_before, _), prep in zip(todo, prepared, strict=True):
-                    results[pos] = load_prepared(con, prep, sha, tokenizer, op, failed_before, this_run)
+            shm = make_folder()
+            try:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    prepared = pool.map(_prepare, [(*a, shm) for a in args])
+                    for (pos, _, sha, failed_before, _), prep in zip(todo, prepared, strict=True):
+                        results[pos] = load_prepared(con, prep, sha, tokenizer, op, failed_before, this_run)
+            finally:
+                remove_folder(shm)
         else:
             for (pos, _, sha, failed_before, _), a in zip(todo, args, strict=True):
-                results[pos] = load_prepared(con, _prepare(a), sha, tokenizer, op, failed_before, this_run)
+                results[pos] = load_prepared(con, _prepare((*a, None)), sha, tokenizer, op, failed_before, this_run)
         receipts = {}
         if receipts_dir is not False:
             receipts = write_receipts(con, results, campaign, receipts_dir or campaign.output_dir / "receipts",

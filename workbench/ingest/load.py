@@ -26,6 +26,7 @@ from ..config import Campaign
 from ..contract import COMPANY_FIELD, Kind, get_kind
 from ..errors import IngestError, WorkbenchError
 from ..protect import Tokenizer
+from .handoff import restore
 from .mapping import Profile, detect_kind, load_profile, map_headers
 from .reader import SUPPORTED, read_source
 from .validate import validate_source
@@ -265,6 +266,7 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
         log.warning("未入库 file not loaded: %s / %s", result.message_zh, result.message_en)
         return result
     kind = get_kind(result.kind)
+    v.table = restore(v.table)  # a worker's big table waits in shared memory (handoff.py)
     result.rows_read = v.rows_read
     result.rows_loaded = v.table.num_rows
     result.rows_rejected = v.rows_rejected
