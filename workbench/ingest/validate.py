@@ -329,9 +329,13 @@ def validate_source(source: Source, mapping: Mapping, campaign: Campaign, tokeni
 
 @dataclass
 class _Resolved:
-    """One field's verdicts on its DISTINCT raw values, and which of them each row holds."""
+    """One field's verdicts on its DISTINCT raw values, and which of them each row holds.
 
-    indices: pa.Array  # per row: position among the distinct values (null for a null cell)
+    ``indices`` None: the column was not encoded (nearly every value distinct, e.g. policy
+    numbers) and the per-value arrays are per row.
+    """
+
+    indices: pa.Array | None  # per row: position among the distinct values (null for a null cell)
     value: pa.Array  # per distinct value: the parsed/normalised value (null: empty or rejected)
     err: pa.Array | None = None  # per distinct value: the issue id of an error (None: no value has one)
     note: pa.Array | None = None  # … of a normalisation or warning
@@ -339,7 +343,15 @@ class _Resolved:
 
     def rows(self, per_value: pa.Array) -> pa.Array:
         """A per-distinct-value array spread over the rows."""
-        return per_value.take(self.indices)
+        return per_value if self.indices is None else per_value.take(self.indices)
+
+    def kept(self, per_value: pa.Array, keep: pa.Array | None) -> pa.Array:
+        """``rows(per_value)`` for the rows in ``keep`` (a row mask; None: every row), taken once."""
+        if keep is None:
+            return self.rows(per_value)
+        if self.indices is None:
+            return per_value.filter(keep)
+        return per_value.take(self.indices.filter(keep))
 
 
 def _combined(col) -> pa.Array:
@@ -351,10 +363,42 @@ def _combined(col) -> pa.Array:
     return col
 
 
-def _encode(col) -> tuple[pa.Array, pa.Array]:
-    """(distinct values, each row's index into them) of a column: one hash pass, no copy of the rows."""
-    enc = _combined(col).dictionary_encode()
+#: Rows looked at to tell a column of nearly unique values (policy numbers, times) from one
+#: worth encoding, and the share of distinct values above which it is not encoded.
+SAMPLE_ROWS, UNIQUE_SHARE = 10_000, 0.8
+
+
+def _encode(col, maybe_unique: bool = False) -> tuple[pa.Array, pa.Array | None]:
+    """(distinct values, each row's index into them) of a column: one hash pass, no copy of the rows.
+
+    ``maybe_unique``: a column that identifies its row (policy, claim, receipt numbers of the
+    natural key).  When its first rows are nearly all distinct it is left as it is (index None):
+    hashing it would cost more than checking every value.  Other columns — identifiers too, whose
+    repeats (a person's several policies) lie far apart in a file — are always encoded.
+    """
+    col = _combined(col)
+    if maybe_unique and len(col) > 2 * SAMPLE_ROWS and \
+            len(pc.unique(col.slice(0, SAMPLE_ROWS))) > UNIQUE_SHARE * SAMPLE_ROWS:
+        return col, None
+    enc = col.dictionary_encode()
     return enc.dictionary, enc.indices
+
+
+def _codes(values: pa.Array) -> pa.Array:
+    """Per value: the position of its value among the distinct ones (equal values, equal codes; null stays null)."""
+    return _combined(values).dictionary_encode().indices
+
+
+def _dict_column(indices: pa.Array, values: pa.Array) -> pa.DictionaryArray:
+    """Rows of a string column as an Arrow dictionary array: no string is copied per row.
+
+    DuckDB reads it as VARCHAR.  It does not look at nulls inside a dictionary, so a null value
+    becomes a null index (and an empty dictionary entry nobody points at).
+    """
+    if values.null_count:
+        indices = pc.if_else(values.is_valid().take(indices), indices, pa.scalar(None, indices.type))
+        values = pc.fill_null(values, "")
+    return pa.DictionaryArray.from_arrays(indices, values)
 
 
 def _concat(arrays: list[pa.Array]) -> pa.Array:
@@ -456,14 +500,14 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
             if f.identifier == "id_number" and type_field in res:
                 # the checksum applies when the document is a resident ID card (or its type is empty)
                 tr = res[type_field]
-                other = pc.fill_null(pc.not_equal(tr.rows(tr.value), ID_CARD), False)
+                other = pc.fill_null(tr.rows(pc.fill_null(pc.not_equal(tr.value, ID_CARD), False)), False)
                 if pc.any(other).as_py():
                     keys, idx = _encode(pc.binary_join_element_wise(
                         pc.if_else(other, "O|", "C|"), _combined(col), ""))
                     items.append((f, pc.utf8_slice_codeunits(keys, 2), pc.starts_with(keys, "C|")))
                     indices.append(idx)
                     continue
-            uniq, idx = _encode(col)
+            uniq, idx = _encode(col, maybe_unique=f.name in kind.key and not f.identifier)
             items.append((f, uniq, card))
             indices.append(idx)
         for (f, uniq, card), idx, (ok, fv) in zip(items, indices, _fast_verdicts(con, items, today, max_amount),
@@ -489,58 +533,47 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
 
     # --- tokens, masks and ID facts, once per distinct normalised value ---------------------
     params = tokenizer.sql_parameters()
-    tok: dict[str, dict[str, pa.Array]] = {}  # field -> warehouse column suffix -> per-row values
+    made: dict[str, dict[str, pa.Array]] = {}  # id type -> token, mask (, birth, gender, region) per distinct value
+    at: dict[str, pa.Array] = {}  # identifier field -> per row: position among its type's distinct values
     for id_type in sorted({f.identifier for f in kind.identifiers}):
         fields = [f for f in kind.identifiers if f.identifier == id_type]
-        values, pos = _encode(_concat([res[f.name].value for f in fields]))
+        values = _combined(_concat([res[f.name].value for f in fields])).dictionary_encode()
         facts = ""
         if id_type == "id_number":
             is18 = "regexp_full_match(value, '[0-9]{17}[0-9X]')"
             facts = (f", CASE WHEN {is18} THEN CAST(try_strptime(substr(value, 7, 8), '%Y%m%d') AS DATE) END AS birth"
                      f", CASE WHEN {is18} THEN CASE WHEN CAST(substr(value, 17, 1) AS INTEGER) % 2 = 1"
                      f" THEN '男' ELSE '女' END END AS gender, CASE WHEN {is18} THEN substr(value, 1, 6) END AS region")
-        con.register("tok_values", pa.table({"value": values}))
+        con.register("tok_values", pa.table({"value": values.dictionary}))
         try:
-            made = con.sql(f"SELECT {tokenizer.token_sql(id_type, 'value')} AS token, "
-                               f"{mask_sql(id_type, 'value')} AS mask{facts} FROM tok_values", params=params).to_arrow_table()
+            table = con.sql(f"SELECT {tokenizer.token_sql(id_type, 'value')} AS token, "
+                            f"{mask_sql(id_type, 'value')} AS mask{facts} FROM tok_values", params=params).to_arrow_table()
         finally:
             con.unregister("tok_values")
+        made[id_type] = {c: table.column(c).combine_chunks() for c in table.column_names}
         start = 0
         for f in fields:
             r = res[f.name]
-            at = r.rows(pos.slice(start, len(r.value)))  # per row: position among the distinct values
+            at[f.name] = r.rows(values.indices.slice(start, len(r.value)))
             start += len(r.value)
-            tok[f.name] = {c: made.column(c).combine_chunks().take(at) for c in made.column_names}
-
-    # --- the row table: values (tokens for identifiers), issue ids where a field has any -------
-    vcols: dict[str, pa.Array] = {"_row": _combined(src.column("_row"))}
-    with_err, with_note = set(), set()
-    for f in order:
-        r = res[f.name]
-        vcols[f.name] = tok[f.name]["token"] if f.identifier else r.rows(r.value)
-        if r.err is not None:
-            with_err.add(f.name)
-            vcols[f.name + "__e"], vcols[f.name + "__m"] = r.rows(r.err), r.rows(r.vmask)
-        if r.note is not None:
-            with_note.add(f.name)
-            vcols[f.name + "__n"] = r.rows(r.note)
 
     # --- free text: mask identifiers written into prose ------------------------------------
     scrubbed: dict[str, pa.Array] = {}
-    scrub_notes: list[pa.Table] = []
+    scrub_notes: list[tuple[pa.Array, pa.Array]] = []
+    rows = _combined(src.column("_row"))
     for f in (f for f in kind.fields if f.free_text):
-        text_col = vcols[f.name]
-        at = np.flatnonzero(pc.is_valid(text_col).to_numpy(zero_copy_only=False))
-        if not len(at):
+        text_col = res[f.name].rows(res[f.name].value)
+        where = np.flatnonzero(pc.is_valid(text_col).to_numpy(zero_copy_only=False))
+        if not len(where):
             continue  # free-text columns are short forms (attachments, feedback) or rare (refusal reasons)
-        texts = text_col.take(at).to_pylist()
-        raw_ids = [_combined(src.column(g.name)).take(at).to_pylist() for g in kind.identifiers]
+        texts = text_col.take(where).to_pylist()
+        raw_ids = [_combined(src.column(g.name)).take(where).to_pylist() for g in kind.identifiers]
         changed, clean_texts = [], []
         for i, text in enumerate(texts):
             clean = scrub(text, [(g.identifier, raw[i].strip()) for g, raw in zip(kind.identifiers, raw_ids,
                                                                                    strict=True)])
             if clean != text:
-                changed.append(at[i])
+                changed.append(where[i])
                 clean_texts.append(clean)
         if changed:
             iid = issues.id(len(order), f.name, header_of.get(f.name), "normalised", "text_scrubbed",
@@ -548,66 +581,78 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
             mask = np.zeros(n, dtype=bool)
             mask[changed] = True
             scrubbed[f.name] = pc.replace_with_mask(text_col, pa.array(mask), pa.array(clean_texts, type=text_col.type))
-            scrub_notes.append(pa.table({"_row": vcols["_row"].take(pa.array(changed)),
-                                         "issue": pa.array(np.full(len(changed), iid, dtype=np.int32))}))
+            scrub_notes.append((rows.take(pa.array(changed)), pa.array(np.full(len(changed), iid, dtype=np.int32))))
 
     # --- row checks: the field checks' errors, required, company, cross-field, window -------
-    # vectorised Arrow over the row table: each check is a boolean column, its rows an issue
-    rows = vcols["_row"]
+    # each check is a boolean per distinct value (or per row), spread over the rows by index
     found: list[tuple[pa.Array, pa.Array, pa.Array]] = []  # (rows, issue ids, masked values)
 
-    def flag(cond, issue, vmask: pa.Array | None = None) -> None:
+    def flag(cond, issue, vmask=None) -> None:
+        """Rows where ``cond`` holds have ``issue`` (an id, or per row); ``vmask``: per row, or a function of cond."""
         cond = pc.fill_null(cond, False)
         hits = rows.filter(cond)
         if len(hits):
             ids_ = issue.filter(cond) if isinstance(issue, pa.Array) else pa.array(np.full(len(hits), issue, np.int32))
-            masks_ = vmask.filter(cond) if vmask is not None else pa.array(np.full(len(hits), "", object), pa.string())
+            masks_ = (vmask(cond) if callable(vmask) else vmask.filter(cond)) if vmask is not None else \
+                pa.array(np.full(len(hits), "", object), pa.string())
             found.append((hits, ids_.cast(pa.int32()), masks_.cast(pa.string())))
 
+    def per_row(f: Field, per_value: pa.Array) -> pa.Array:
+        return res[f.name].rows(per_value)
+
+    with_err = {f.name for f in order if res[f.name].err is not None}
     for f in order:
         if f.name in with_err:
-            flag(pc.is_valid(vcols[f.name + "__e"]), vcols[f.name + "__e"], vcols[f.name + "__m"])
+            r = res[f.name]
+            errs_ = r.rows(r.err)
+            flag(pc.is_valid(errs_), errs_, r.rows(r.vmask))
     base = len(order)
     for i, f in enumerate(kind.fields):
         if f.required:
             sev, zh, en = V.MESSAGES["missing_required"]
             iid = issues.id(base + i, f.name, header_of.get(f.name), "error", "missing_required",
                             f"{f.zh}：{zh}", f"{f.name}: {en}")
-            missing = pc.is_null(vcols[f.name])
+            r = res[f.name]
+            missing = pc.is_null(r.value)
             if f.name in with_err:
-                missing = pc.and_(missing, pc.is_null(vcols[f.name + "__e"]))
-            flag(missing, iid)
-    at = base + len(kind.fields)
+                missing = pc.and_(missing, pc.is_null(r.err))
+            flag(pc.fill_null(per_row(f, missing), True), iid)  # a null cell is missing too
+    at_seq = base + len(kind.fields)
     if _company_of_rows(kind, company):
-        iid = issues.id(at, COMPANY_FIELD, header_of.get(COMPANY_FIELD), "error", "company_mismatch",
+        iid = issues.id(at_seq, COMPANY_FIELD, header_of.get(COMPANY_FIELD), "error", "company_mismatch",
                         f"公司代码与本文件所属公司({company})不一致，每家公司只能报送本公司数据",
                         f"company code differs from the file's company ({company}); send your own records only")
-        codes = vcols[COMPANY_FIELD]
-        flag(pc.not_equal(codes, company), iid, codes)
+        r = res[COMPANY_FIELD]
+        flag(per_row(kind.field(COMPANY_FIELD), pc.not_equal(r.value, company)), iid,
+             lambda cond, r=r: r.kept(r.value, cond))
     for j, c in enumerate(kind.checks):
-        iid = issues.id(at + 1 + j, c.left, header_of.get(c.left), "error", "cross_field",
+        iid = issues.id(at_seq + 1 + j, c.left, header_of.get(c.left), "error", "cross_field",
                         f"{kind.field(c.left).zh}/{kind.field(c.right).zh}：{c.zh}", f"{c.left}/{c.right}: {c.en}")
-        flag(pc.greater(_comparable(kind.field(c.left), vcols), _comparable(kind.field(c.right), vcols)), iid)
+        left, right = kind.field(c.left), kind.field(c.right)
+        flag(pc.greater(per_row(left, _comparable(left, res[c.left].value)),
+                        per_row(right, _comparable(right, res[c.right].value))), iid)
     if kind.window_field:
         start, end = ((campaign.window_start, campaign.window_end) if kind.window == "campaign"
                       else (campaign.review_start, campaign.review_end))
         wf = kind.field(kind.window_field)
-        iid = issues.id(at + 1 + len(kind.checks), wf.name, header_of.get(wf.name), "error", "out_of_window",
+        iid = issues.id(at_seq + 1 + len(kind.checks), wf.name, header_of.get(wf.name), "error", "out_of_window",
                         f"{wf.zh}不在本次报送期间({start}至{end})内，请只报送期间内的数据",
                         f"{kind.window_field} outside the window {start}..{end}")
-        d = _comparable(wf, vcols)
+        d = _comparable(wf, res[wf.name].value)
         inside = pc.and_(pc.greater_equal(d, pa.scalar(dt.datetime.combine(start, dt.time()), d.type)),
                          pc.less(d, pa.scalar(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), d.type)))
-        flag(pc.invert(inside), iid)
+        flag(per_row(wf, pc.invert(inside)), iid)
     errs = pa.table({"_row": pa.concat_arrays([r for r, _, _ in found]) if found else pa.array([], pa.int64()),
                      "issue": pa.concat_arrays([i for _, i, _ in found]) if found else pa.array([], pa.int32()),
                      "vmask": pa.concat_arrays([m for _, _, m in found]) if found else pa.array([], pa.string())})
 
     # --- duplicates on the natural key (among rows not otherwise rejected) -----------------
-    # an identifier's token stands for its normalised value: equal values give equal tokens
+    # each key field as an integer code per row: equal normalised values (tokens) give equal codes
     dups = pa.table({"_row": pa.array([], pa.int64()), "first_row": pa.array([], pa.int64())})
     if kind.key and n:
-        keyed = pa.table({**{k: vcols[k] for k in kind.key}, "_row": rows})
+        codes = {k: at[k] if kind.field(k).identifier else
+                 res[k].value if res[k].indices is None else res[k].rows(_codes(res[k].value)) for k in kind.key}
+        keyed = pa.table({**codes, "_row": rows})
         if errs.num_rows:
             keyed = keyed.filter(pc.invert(pc.is_in(rows, value_set=errs["_row"])))
         groups = keyed.group_by(list(kind.key), use_threads=False).aggregate([("_row", "count")])
@@ -636,9 +681,13 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
                   "reason_en": pa.array([f"duplicate of row {r} (same {key_en})" for r in firsts], text),
                   "value_mask": pa.array([""] * len(firsts), text)}),
     ]).sort_by([("row", "ascending"), ("seq", "ascending")]).drop_columns(["seq"])
-    noted = [(rows.filter(pc.is_valid(vcols[f.name + "__n"])), vcols[f.name + "__n"].filter(pc.is_valid(
-        vcols[f.name + "__n"]))) for f in order if f.name in with_note]
-    noted += [(t["_row"].combine_chunks(), t["issue"].combine_chunks()) for t in scrub_notes]
+    noted = []
+    for f in order:
+        r = res[f.name]
+        if r.note is not None:
+            per = r.rows(r.note)
+            noted.append((rows.filter(pc.is_valid(per)), per.filter(pc.is_valid(per))))
+    noted += scrub_notes
     note_rows = pa.concat_arrays([r for r, _ in noted]) if noted else pa.array([], pa.int64())
     note_ids = pa.concat_arrays([i.cast(pa.int32()) for _, i in noted]) if noted else pa.array([], pa.int32())
     if len(rejected) and len(note_rows):
@@ -649,18 +698,23 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
                       "code": said["code"], "note_zh": said["zh"], "note_en": said["en"]}).sort_by(
         [("row", "ascending"), ("seq", "ascending")]).drop_columns(["seq"])
 
-    # --- the accepted rows, warehouse-shaped (in file order) ---------------------------------
-    out: dict[str, pa.Array] = {"_row": pc.cast(rows, pa.int32())}
+    # --- the accepted rows, warehouse-shaped (in file order): each column taken once ---------
+    keep = pc.invert(pc.is_in(rows, value_set=rejected)) if len(rejected) else None
+    out: dict[str, pa.Array] = {"_row": pc.cast(rows if keep is None else rows.filter(keep), pa.int32())}
     for f in kind.fields:
+        r = res[f.name]
         if f.identifier:
-            for suffix, col in tok[f.name].items():
-                out[f"{f.name}_{suffix}"] = col
+            pos = at[f.name] if keep is None else at[f.name].filter(keep)
+            for c, values in made[f.identifier].items():
+                out[f"{f.name}_{c}"] = _dict_column(pos, values) if pa.types.is_string(values.type) else values.take(pos)
+        elif f.name in scrubbed:
+            out[f.name] = scrubbed[f.name] if keep is None else scrubbed[f.name].filter(keep)
+        elif r.indices is not None and pa.types.is_string(r.value.type):
+            out[f.name] = _dict_column(r.indices if keep is None else r.indices.filter(keep), r.value)
         else:
-            out[f.name] = scrubbed.get(f.name, vcols[f.name])
+            out[f.name] = r.kept(r.value, keep)
     wanted = [name for name, _ in table_columns(kind) if name != "_batch_id"]
     table = pa.table(out).select(wanted)
-    if len(rejected):
-        table = table.filter(pc.invert(pc.is_in(rows, value_set=rejected)))
 
     def rows_with(severity: str) -> int:
         return pc.count_distinct(notes.filter(pc.equal(notes["severity"], severity))["row"]).as_py()
@@ -668,15 +722,17 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
     return Validated(table, rejects, notes, n, rows_with("normalised"), rows_with("warning"), len(rejected))
 
 
-def _comparable(f: Field, cols: dict[str, pa.Array]) -> pa.Array:
+def _comparable(f: Field, values: pa.Array) -> pa.Array:
     """A field's values as comparable ones: dates and times as timestamps, numbers as doubles."""
     if f.type in ("date", "datetime"):
-        return pc.cast(cols[f.name], pa.timestamp("us"))
-    return pc.cast(cols[f.name], pa.float64())
+        return pc.cast(values, pa.timestamp("us"))
+    return pc.cast(values, pa.float64())
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
     """Arrow → pandas as the one-file API always returned it: object strings with None, Int64."""
+    table = pa.table({name: col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col
+                      for name, col in zip(table.column_names, table.columns, strict=True)})
     df = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     for name, typ in zip(table.column_names, table.schema.types, strict=True):
         if pa.types.is_string(typ):
