@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +76,9 @@ class IngestReport:
 #: WAL size at which DuckDB checkpoints during an ingest run (see :func:`ingest_paths`).
 INGEST_CHECKPOINT_THRESHOLD = "256MB"
 
+#: Niceness of the worker processes (see :func:`ingest_paths`).
+WORKER_NICENESS = 10
+
 #: Below this much input, worker processes cost more than they save.
 PARALLEL_MIN_BYTES = 8_000_000
 
@@ -116,8 +119,9 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
         files = list_files(list(paths))
         results: list[FileResult] = []
         todo = []  # (position, path, sha, failure already recorded, profile)
-        for path in files:
-            sha = sha256_file(path)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as hashing:  # hashlib lets go of the GIL
+            shas = list(hashing.map(sha256_file, files))
+        for path, sha in zip(files, shas, strict=True):
             unchanged, failed_before = already_loaded(con, path, sha)
             if unchanged:
                 results.append(unchanged)
@@ -132,12 +136,25 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
         total_bytes = sum(path.stat().st_size for _, path, _, _, _ in todo)
         if jobs > 1 and len(todo) > 1 and total_bytes > PARALLEL_MIN_BYTES:
             # read + validate in parallel; the warehouse has one writer, so loading stays here, in order
+            # The loading process is the bottleneck (DuckDB's insert and compression cost about as
+            # much as validating): workers run at a lower priority, so it never waits for the CPU
+            # while a worker gets ahead, and files are loaded as they are ready, the largest first
+            # validated, so that what is left at the end is small. The order of loading changes
+            # nothing: batches of one run are kept side by side.
             shm = make_folder()
             try:
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    prepared = pool.map(_prepare, [(*a, shm) for a in args])
-                    for (pos, _, sha, failed_before, _), prep in zip(todo, prepared, strict=True):
-                        results[pos] = load_prepared(con, prep, sha, tokenizer, op, failed_before, this_run)
+                with ProcessPoolExecutor(max_workers=jobs, initializer=os.nice, initargs=(WORKER_NICENESS,)) as pool:
+                    largest = sorted(range(len(todo)), key=lambda i: -todo[i][1].stat().st_size)
+                    futures = {pool.submit(_prepare, (*args[i], shm)): i for i in largest}
+                    try:
+                        for done in as_completed(futures):
+                            pos, _, sha, failed_before, _ = todo[futures[done]]
+                            results[pos] = load_prepared(con, done.result(), sha, tokenizer, op, failed_before,
+                                                         this_run)
+                    except BaseException:  # an unexpected error or Ctrl-C: do not validate the rest first
+                        for f in futures:
+                            f.cancel()
+                        raise
             finally:
                 remove_folder(shm)
         else:
