@@ -266,9 +266,9 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
         log.warning("未入库 file not loaded: %s / %s", result.message_zh, result.message_en)
         return result
     kind = get_kind(result.kind)
-    v.table = restore(v.table)  # a worker's big table waits in shared memory (handoff.py)
+    table = restore(v.table)  # a worker's big table waits in shared memory (handoff.py)
     result.rows_read = v.rows_read
-    result.rows_loaded = v.table.num_rows
+    result.rows_loaded = table.num_rows
     result.rows_rejected = v.rows_rejected
     result.rows_normalised, result.rows_warned = v.rows_normalised, v.rows_warned
     notes = []
@@ -301,7 +301,6 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
             result.message_zh += f"；本次为重新报送，替换了此前报送的同类数据({len(old)}个批次，{replaced_rows}行)"
             result.message_en += (f"; a resubmission: replaced the earlier submission of this kind "
                                   f"({len(old)} batches, {replaced_rows} rows)")
-        table = v.table
         con.register("incoming_rows", table)
         con.execute(f'INSERT INTO "{kind.name}" BY NAME SELECT ?::VARCHAR AS _batch_id, * FROM incoming_rows', [batch_id])
         con.unregister("incoming_rows")
@@ -321,6 +320,7 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, sha: str, 
     except Exception:
         con.execute("ROLLBACK")
         raise
+    prepared.validated = None  # release the rows now (a run holds every file's Prepared until it ends)
     if this_run is not None:
         this_run.add(batch_id)
     result.status = "loaded"
