@@ -106,8 +106,9 @@ def test_generate_key_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("id_type", "value", "expected"), [
-    ("id_number", "220102199001011239", "220102********1239"),
-    ("id_number", "110105491231002", "110105*****1002"),
+    ("id_number", "220102199001011239", "220102************"),  # region only: birth is stored
+    ("id_number", "110105491231002", "110105*********"),
+    ("id_number", "E12345678901234X", "E12345******234X"),  # not a resident ID: 6 + 4
     ("name", "张三", "张*"),
     ("name", "张小三", "张*三"),
     ("name", "欧阳修文", "欧阳**"),
@@ -132,8 +133,29 @@ def test_masks(id_type: str, value: str, expected: str) -> None:
 def test_mask_hides_birth_date_and_sequence() -> None:
     masked = mask("id_number", ID)
     assert masked is not None and len(masked) == 18
-    assert masked[6:14] == "*" * 8
+    assert masked[6:] == "*" * 12  # the sequence and check character too: the birth date is stored
     assert "19900101" not in masked
     assert mask("id_number", None) is None
     with pytest.raises(ValueError):
         mask("passport", "E123")
+
+
+def test_migration_rewrites_masks_of_an_older_warehouse(tmp_path: Path) -> None:
+    """A warehouse built before V030 held ID masks with the last four digits beside the birth date:
+    migrating it forward leaves the region only, in the data tables and the screening results."""
+    import datetime as dt
+
+    from workbench.warehouse import connect
+
+    con = connect(tmp_path / "w.duckdb")
+    con.execute("DELETE FROM schema_migrations WHERE version = 30")
+    con.execute("INSERT INTO land_roster (_batch_id, _row, farmer_id_mask, farmer_id_birth) "
+                "VALUES ('b', 2, '220102********1239', ?), ('b', 3, 'E12345******234X', NULL)", [dt.date(1990, 1, 1)])
+    con.execute("INSERT INTO clue_entities (clue_id, entity_type, token, mask) VALUES "
+                "('CL1', 'person', 'ID_x', '220102********1239'), ('CL1', 'phone', 'PH_x', '138****1234')")
+    con.close()
+    con = connect(tmp_path / "w.duckdb")
+    assert sorted(con.execute("SELECT farmer_id_mask FROM land_roster").fetchall()) == [
+        ("220102************",), ("E12345******234X",)]
+    assert sorted(con.execute("SELECT mask FROM clue_entities").fetchall()) == [
+        ("138****1234",), ("220102************",)]

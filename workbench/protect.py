@@ -228,9 +228,15 @@ def _mask_email(v: str) -> str:
 def mask(id_type: str, normalised_value: str | None) -> str | None:
     """Masked display value (掩码) per JR/T 0171-2020 conventions; None stays None.
 
-    id_number 220102********1239 · name 张* / 张*三 / 欧阳** · phone 138****1234,
+    id_number 220102************ (15/18 digits; other document numbers 6 + 4) · name 张* / 张*三 / 欧阳** · phone 138****1234,
     0431****66 · bank_card 622202*********1234 · plate 吉A***45 · vin LVS**********1234 ·
     uscc unchanged (organisations are not personal data) · email z***@example.com
+
+    A resident ID number (18 or 15 digits) shows its region code only, not JR/T 0171's display form
+    220102********1239: the warehouse keeps the birth date, sex and region the rules need
+    (``<field>_birth`` / ``_gender`` / ``_region``; the high-risk person form asks for them too), and
+    the number is exactly region + birth date + sequence + check character — the last four beside
+    the birth date would spell the whole number. Hidden, the sequence leaves some 500 candidates.
     """
     if normalised_value is None:
         return None
@@ -238,6 +244,8 @@ def mask(id_type: str, normalised_value: str | None) -> str | None:
     if v == "":
         return ""
     if id_type == "id_number":
+        if len(v) in (15, 18):
+            return _keep(v, 6, 0)  # region only, see the docstring
         return _keep(v, 6, 4) if len(v) >= 14 else _keep(v, 1, 0)
     if id_type == "name":
         return _mask_name(v)
@@ -271,7 +279,8 @@ def mask_sql(id_type: str, value_sql: str) -> str:
     v, n = value_sql, f"length({value_sql})"
     stars = f"repeat('*', {n})"
     if id_type == "id_number":
-        body = f"CASE WHEN {n} >= 14 THEN {_keep_sql(v, 6, 4)} ELSE {_keep_sql(v, 1, 0)} END"
+        body = (f"CASE WHEN {n} IN (15, 18) THEN {_keep_sql(v, 6, 0)} WHEN {n} >= 14 THEN {_keep_sql(v, 6, 4)} "
+                f"ELSE {_keep_sql(v, 1, 0)} END")
     elif id_type == "name":
         body = (f"CASE WHEN {n} <= 1 THEN '*' WHEN {n} = 2 THEN left({v}, 1) || '*' "
                 f"WHEN {n} = 3 THEN left({v}, 1) || '*' || right({v}, 1) ELSE {_keep_sql(v, 2, 0)} END")

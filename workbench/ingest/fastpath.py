@@ -155,7 +155,7 @@ def masks(id_type: str, values: np.ndarray, one) -> np.ndarray:
     done = np.zeros(len(values), dtype=bool)
     if id_type == "id_number":
         done = s.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
-        out[done] = (s[done].str.slice(0, 6) + "********" + s[done].str.slice(14, 18)).to_numpy(dtype=object)
+        out[done] = (s[done].str.slice(0, 6) + "*" * 12).to_numpy(dtype=object)  # region only: see protect.mask
     elif id_type == "phone":
         done = s.str.fullmatch(r"1[0-9]{10}").fillna(False).to_numpy(dtype=bool)
         out[done] = (s[done].str.slice(0, 3) + "****" + s[done].str.slice(7, 11)).to_numpy(dtype=object)

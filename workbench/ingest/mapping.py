@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from ..contract import KINDS, Kind, get_kind
 from ..errors import IngestError
+from .scrub import shown
 
 
 @dataclass
@@ -74,6 +76,18 @@ def header_index(kind: Kind) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _all_headers() -> frozenset[str]:
+    return frozenset(_norm(h) for kind in KINDS.values() for f in kind.fields for h in f.headers)
+
+
+def display_header(h: str) -> str:
+    """A header as messages may quote it: a known header as it is, anything else through
+    :func:`~workbench.ingest.scrub.shown` — a file without a header row has its first data row
+    here, names, ID numbers and phones included."""
+    return h if _norm(h) in _all_headers() else shown(str(h))
+
+
 @dataclass
 class Mapping:
     kind: Kind
@@ -101,7 +115,7 @@ def map_headers(kind: Kind, headers: list[str], profile: Profile | None = None) 
         name = renames.get(key) or index.get(key)
         if name is None or name in seen:
             if h:
-                ignored.append(h)
+                ignored.append(display_header(h))
             continue
         columns[i] = name
         seen.add(name)
@@ -128,7 +142,7 @@ def detect_kind(headers: list[str], file_name: str, profile: Profile | None = No
     if not scored:
         best = max(candidates, key=lambda k: len(map_headers(k, headers).columns))
         m = map_headers(best, headers)
-        shown = "、".join(h for h in headers[:8] if h)
+        quoted = "、".join(display_header(h) for h in headers[:8] if h)
         missing_en = ", ".join(f"{f.zh} ({f.name})" for f in best.fields if f.zh in m.missing_required)
         n_required = sum(1 for f in best.fields if f.required)
         present = n_required - len(m.missing_required)
@@ -139,7 +153,7 @@ def detect_kind(headers: list[str], file_name: str, profile: Profile | None = No
                 f"{missing_en}; add them as in the template and send the file again"
             )
         raise IngestError(
-            f"无法识别数据类型：表头({shown}…)与任何报送模板都不符"
+            f"无法识别数据类型：表头({quoted}…)与任何报送模板都不符"
             + (f"；最接近“{best.zh}”，但缺少必填列：{'、'.join(m.missing_required)}" if m.columns else "")
             + "。请使用 workbench template 生成的模板表头，或用 --kind 指定类型、用 --profile 提供表头映射 / "
             f"cannot recognise the kind from the headers; closest is {best.name}, missing required columns: "

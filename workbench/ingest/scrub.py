@@ -37,6 +37,26 @@ _PATTERNS = (
 )
 
 
+#: Numbers written in groups (139 1234 5678, 6222-0212-3456-7890, 220102 19900101 1239): masked when
+#: the digits, joined, have the shape of a mobile, an ID number or a bank card; dates stay.
+_GROUPED = re.compile(r"(?<![0-9A-Za-z])[0-9]{2,8}(?:[ \-][0-9]{2,8}){1,5}[Xx]?(?![0-9A-Za-z])")
+#: What is left of a rejected value that may still be a personal identifier: a run of 9 or more
+#: digits (an account of another bank, a landline), a lone 2–3 character Chinese word (a name).
+_LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{9,}(?![0-9])")
+_LONE_NAME = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])")
+
+
+def _grouped(m: re.Match) -> str:
+    digits = re.sub(r"[ \-]", "", m.group(0)).upper()
+    if re.fullmatch(r"1[3-9][0-9]{9}", digits):
+        return mask("phone", digits) or "*"
+    if re.fullmatch(r"[0-9]{17}[0-9X]|[0-9]{15}", digits):
+        return mask("id_number", digits) or "*"
+    if re.fullmatch(r"[0-9]{16,19}", digits):
+        return mask("bank_card", digits) or "*"
+    return m.group(0)
+
+
 def scrub(text: str, known: list[tuple[str, str]]) -> str:
     """``text`` with identifiers masked; ``known`` = (identifier type, raw value) of the row."""
     out = text
@@ -45,4 +65,20 @@ def scrub(text: str, known: list[tuple[str, str]]) -> str:
             out = out.replace(value, mask(id_type, value) or "*")
     for pattern, id_type in _PATTERNS:
         out = pattern.sub(lambda m, t=id_type: mask(t, m.group(0).upper()) or "*", out)
+    out = _GROUPED.sub(_grouped, out)
     return _ROLE_NAME.sub(lambda m: m.group(1) + (mask("name", m.group(2)) or "*"), out)
+
+
+def shown(value: str, allowed: tuple[str, ...] | frozenset[str] = ()) -> str:
+    """A rejected value as the receipt and ``rejects`` may show it (问题值): identifiers masked.
+
+    A value in the wrong column is often an identifier — an ID number in the policy line, a name and
+    mobile in the loss type, an account in the amount — so beyond :func:`scrub`'s patterns, any run
+    of 9 or more digits and any lone 2–3 character Chinese word (a name) are masked too, unless the
+    word is (part of) one of the field's ``allowed`` values. The clerk still sees
+    the value's shape and the reason; a wrong category word of four or more characters stays whole.
+    """
+    out = scrub(value, [])
+    out = _LONG_DIGITS.sub(lambda m: mask("bank_card", m.group(0)) or "*", out)
+    return _LONE_NAME.sub(
+        lambda m: m.group(0) if any(m.group(0) in a for a in allowed) else (mask("name", m.group(0)) or "*"), out)

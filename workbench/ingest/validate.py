@@ -43,7 +43,7 @@ from . import fastpath
 from . import values as V
 from .mapping import Mapping
 from .reader import RawTable, Source, source_from_raw
-from .scrub import scrub
+from .scrub import scrub, shown
 
 ID_CARD = "居民身份证"
 _ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(),
@@ -63,11 +63,12 @@ class Validated:
     rows_rejected: int = 0
 
 
-def _safe_mask(id_type: str | None, raw: str) -> str:
-    """Masked form of an offending value: never the whole identifier."""
+def _safe_mask(id_type: str | None, raw: str, allowed: tuple[str, ...] = ()) -> str:
+    """Masked form of an offending value: never the whole identifier, not even in the wrong column
+    (see :func:`workbench.ingest.scrub.shown`)."""
     s = ids.normalize_text(raw)
     if not id_type:
-        return s[:60]
+        return shown(s, allowed)[:60]
     if id_type == "name":
         return (s[:1] + "*" * max(1, len(s) - 1)) if s else ""
     if len(s) <= 5:
@@ -212,7 +213,7 @@ def _field_lookup(f: Field, uniq: list[str], extra, max_amount: float, issues: _
             en = f"{en}: {', '.join(f.allowed)}"
         if sev == "error":
             errs[i] = issues.id(seq, f.name, header, "error", code, f"{f.zh}：{zh}", f"{f.name}: {en}")
-            vmasks[i] = _safe_mask(f.identifier, u[i])
+            vmasks[i] = _safe_mask(f.identifier, u[i], tuple(f.allowed or ()))
         else:
             notes[i] = issues.id(seq, f.name, header, sev, code, f"{f.zh}：{zh}", f"{f.name}: {en}")
     return _lookup(u, vals, errs, notes, vmasks, SQL_TYPES[f.type])

@@ -16,7 +16,7 @@ from . import plant_auto as au
 from . import reference as ref
 from . import rows_agri as ag
 from . import rows_ah as ah
-from .planter import TD, D, Person, Planter, to_date
+from .planter import TD, D, Person, Planter, masked_name, to_date
 
 
 def taxi_fleet(pl: Planter) -> None:
@@ -121,7 +121,7 @@ def family_account(pl: Planter) -> None:
         items.append(("ah_claim", cl))
     pl.negative(
         "shared payee account (one account, several insureds)",
-        f"一家三口的理赔款均付至户主{parent.name}的账户(配偶、子女)，属家庭共用账户",
+        f"一家三口的理赔款均付至户主{masked_name(parent.name)}的账户(配偶、子女)，属家庭共用账户",
         items,
     )
 
@@ -270,7 +270,7 @@ def two_parcels(pl: Planter) -> None:
     )
     pl.negative(
         "agri_duplicate (G1 same farmer + subject + overlapping period)",
-        f"{fm.person.name}两处不同确权地块分别在两家公司投保玉米，地块编码不重叠，面积合计不超确权面积",
+        f"{masked_name(fm.person.name)}两处不同确权地块分别在两家公司投保玉米，地块编码不重叠，面积合计不超确权面积",
         [("agri_policy", p1), ("agri_policy", p2)],
     )
 

@@ -13,7 +13,7 @@ disaster on record.
 from __future__ import annotations
 
 from . import reference as ref
-from .planter import TD, D, Planter, d, to_date
+from .planter import TD, D, Planter, d, masked_name, to_date
 from .rows_agri import (
     SEASON18,
     SEASON19,
@@ -63,7 +63,7 @@ def duplicate(pl: Planter, i: int, ring: dict | None) -> str:
         )
         pl.finish(
             sid,
-            f"{fm.person.name}的{len(shared)}个耳标同时出现在{kin.name}于{b}的保单中",
+            f"{masked_name(fm.person.name)}的{len(shared)}个耳标同时出现在{masked_name(kin.name)}于{b}的保单中",
             f"{len(shared)} ear tags of policy {p1['policy_no']} ({a}) also listed in live "
             f"policy {p2['policy_no']} ({b}) of another farmer; periods overlap",
         )
@@ -96,7 +96,7 @@ def duplicate(pl: Planter, i: int, ring: dict | None) -> str:
             paid_both = "; paid at both after the county event"
         pl.finish(
             sid,
-            f"{fm.person.name}以同一批{len(fm.parcels)}块确权地在{a}、{b}重复投保{subject}",
+            f"{masked_name(fm.person.name)}以同一批{len(fm.parcels)}块确权地在{a}、{b}重复投保{subject}",
             f"farmer insured {subject} at {a} and {b} with overlapping periods "
             f"({d(s1)}..{d(SEASON18[2])} / {d(s2)}..{d(SEASON18[2])}) on the same "
             f"{len(fm.parcels)} parcels{paid_both}",
@@ -121,7 +121,7 @@ def duplicate(pl: Planter, i: int, ring: dict | None) -> str:
     )
     pl.finish(
         sid,
-        f"地块{take[0]}同时在{fm.person.name}({a})和{other.person.name}({b2})的保单中",
+        f"地块{take[0]}同时在{masked_name(fm.person.name)}({a})和{masked_name(other.person.name)}({b2})的保单中",
         f"parcel {take[0]} in two live policies: {p1['policy_no']} ({a}) and "
         f"{p2['policy_no']} ({b2}) of two different farmers, periods overlap",
     )
@@ -150,7 +150,7 @@ def fictitious(pl: Planter, i: int, ring: dict | None) -> str:
         )
         pl.finish(
             sid,
-            f"{fm.person.name}存栏{fm.heads}头，承保{heads}头",
+            f"{masked_name(fm.person.name)}存栏{fm.heads}头，承保{heads}头",
             f"insured heads {heads} vs registered herd {fm.heads} "
             f"(ratio {heads / fm.heads:.2f} > 1.05), policy {p1['policy_no']}",
         )
@@ -172,7 +172,7 @@ def fictitious(pl: Planter, i: int, ring: dict | None) -> str:
         )
         pl.finish(
             sid,
-            f"{fm.person.name}确权面积{fm.area}亩，承保{area}亩",
+            f"{masked_name(fm.person.name)}确权面积{fm.area}亩，承保{area}亩",
             f"insured area {area} mu vs registered {fm.area} mu "
             f"(ratio {area / fm.area:.2f} > 1.05), policy {p1['policy_no']}",
         )
@@ -257,7 +257,7 @@ def false_claim(pl: Planter, i: int, ring: dict | None) -> str:
         )
         pl.finish(
             sid,
-            f"{fm.person.name}的耳标{dead[0]}等2头死亡牲畜先后在{a}、{b}两次理赔",
+            f"{masked_name(fm.person.name)}的耳标{dead[0]}等2头死亡牲畜先后在{a}、{b}两次理赔",
             f"ear tags {dead[0]};{dead[1]} claimed dead twice ({d(l1)} at {a}, {d(l2)} at {b})",
         )
         return sid

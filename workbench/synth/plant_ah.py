@@ -10,7 +10,7 @@ medical abuse (high-risk persons).
 from __future__ import annotations
 
 from . import reference as ref
-from .planter import TD, D, Planter, d
+from .planter import TD, D, Planter, d, masked_name
 from .rows_ah import attach, claim, companies, policy, receipts, spread
 
 # --- campaign-period scenarios --------------------------------------------------------
@@ -153,7 +153,7 @@ def _minor_cap(pl: Planter, i: int, cos: list[str], ring: dict | None) -> str:
     age = child.age_on(starts[-1])
     pl.finish(
         sid,
-        f"未成年人{child.name}({age}岁)由父母{parent.name}在{len(cos)}家公司投保，"
+        f"未成年人{masked_name(child.name)}({age}岁)由父母{masked_name(parent.name)}在{len(cos)}家公司投保，"
         f"身故保额合计{total:,.0f}元，超过监管上限{cap:,}元(备注：未成年人身故保额超限)",
         f"minor aged {age}: death cover {total:,.0f} at {len(cos)} companies within {span} "
         f"days exceeds the statutory cap {cap:,} (note: minors' cap)",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import ids
 from . import reference as ref
-from .planter import TD, D, Person, Planter, d, t
+from .planter import TD, D, Person, Planter, d, masked_name, t
 
 
 def policy(pl: Planter, veh: dict, co: str, coverage: str, start: dt.date) -> dict:
@@ -544,9 +544,9 @@ def injury_broker(pl: Planter, i: int, ring: dict | None) -> str:
     real_span = (days[-1] - days[0]).days
     pl.finish(
         sid,
-        f"委托代理人{broker.name}({org})在{real_span}天内代理{k}起诉讼人伤案件，"
+        f"委托代理人{masked_name(broker.name)}({org})在{real_span}天内代理{k}起诉讼人伤案件，"
         f"均由{assessor}多次鉴定",
-        f"representative {broker.name} ({org}, {broker.phone}) in {k} litigated injury "
+        f"representative {masked_name(broker.name)} ({org}, {broker.phone}) in {k} litigated injury "
         f"claims within {real_span} days at {n_co} companies for {k} unrelated insureds; "
         f"same assessment body {assessor}; 2-3 disability assessments per claim",
     )

@@ -1,0 +1,91 @@
+"""No raw identifier in what the ingest says about bad input: a value in the wrong column, a file
+without a header row, numbers written in groups inside prose (found by a new-user test)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import duckdb
+import pytest
+
+from workbench.identifiers import make_id_number
+from workbench.ingest import ingest_paths
+from workbench.ingest.scrub import scrub, shown
+
+ID1 = make_id_number("220102", dt.date(1980, 5, 6), 123)
+ID2 = make_id_number("222406", dt.date(1972, 2, 10), 750)
+CARD = "6228480402564890018"
+HEAD = "公司代码,险种类别,保单号,被保险人姓名,被保险人证件号码,保险金额(元),保费(元),起保日期,终保日期,被保险人联系电话"
+
+
+def _write(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\n".join(rows) + "\n").encode("utf-8-sig"))
+    return path
+
+
+def _everything_said(campaign, report) -> str:
+    """Rejects, notes, manifest messages and every receipt, as one text."""
+    con = duckdb.connect(str(campaign.warehouse), read_only=True)
+    parts = [str(con.execute(f"SELECT * FROM {t}").fetchall()) for t in ("rejects", "row_notes", "manifest")]
+    for path in report.receipts.values():
+        with zipfile.ZipFile(path) as z:
+            parts += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+    parts += [f"{r.message_zh} {r.message_en}" for r in report.results]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (ID2, ID2[:6] + "*" * 12),
+    ("常淑佳 18625337083", "常*佳 186****7083"),
+    (CARD, "622848*********0018"),
+    ("139 1234 5678", "139****5678"),
+    ("1234567890123", "12*********23"),
+    ("2019-03-05 10:20:30", "2019-03-05 10:20:30"),  # a date is no identifier
+    ("疾病身故", "疾病身故"),
+    ("abc", "abc"),
+])
+def test_a_rejected_value_is_shown_masked(value, expected):
+    assert shown(value) == expected
+
+
+def test_a_lone_word_of_the_allowed_values_stays_readable():
+    assert shown("意外", ("意外险", "医疗险")) == "意外"
+    assert shown("王芳", ("意外险", "医疗险")) == "王*"
+
+
+def test_grouped_numbers_in_prose_are_masked():
+    text = f"电话139 1234 5678，身份证{ID1[:6]} {ID1[6:14]} {ID1[14:]}，卡号6222-0212-3456-7890，出险2019-03-05"
+    assert scrub(text, []) == (f"电话139****5678，身份证{ID1[:6]}************，卡号622202******7890，出险2019-03-05")
+
+
+def test_identifiers_in_the_wrong_columns_never_reach_rejects_or_receipts(tmp_path, campaign, tokenizer):
+    rows = [HEAD,
+            f"C01,{ID2},P001,张三,{ID1},100000,200,2018-08-01,2019-07-31,13800138000",        # ID in the line
+            f"C01,常淑佳 18625337083,P002,张三,{ID1},100000,200,2018-08-01,2019-07-31,",       # name + mobile
+            f"C01,意外险,P003,张三,{ID1},{CARD},200,2018-08-01,2019-07-31,",                   # account as amount
+            f"C01,意外险,P004,张三,{ID1},100000,200,{ID2},2019-07-31,"]                        # ID as a date
+    path = _write(tmp_path / "in" / "C01" / "C01_意健险承保.csv", rows)
+    report = ingest_paths([path], campaign, tokenizer=tokenizer)
+    r = report.results[0]
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (4, 0, 4)
+    said = _everything_said(campaign, report)
+    for raw in (ID2, "常淑佳", "18625337083", CARD):
+        assert raw not in said
+    con = duckdb.connect(str(campaign.warehouse), read_only=True)
+    masks = {v for (v,) in con.execute("SELECT value_mask FROM rejects").fetchall()}
+    assert {ID2[:6] + "*" * 12, "常*佳 186****7083", "622848*********0018"} <= masks
+
+
+def test_a_file_without_its_header_row_does_not_quote_its_first_row(tmp_path, campaign, tokenizer):
+    path = _write(tmp_path / "in" / "C01" / "C01_意健险承保.csv",
+                  [f"C01,意外险,P001,黄萍,{ID2},100000,200,2018-08-01,2019-07-31,18625337083",
+                   f"C01,意外险,P002,张三,{ID1},100000,200,2018-08-01,2019-07-31,"])
+    report = ingest_paths([path], campaign, tokenizer=tokenizer)
+    r = report.results[0]
+    assert r.status == "failed" and "表头" in r.message_zh
+    said = _everything_said(campaign, report)
+    for raw in (ID2, "黄萍", "18625337083"):
+        assert raw not in said
+    assert ID2[:6] + "*" * 12 in r.message_zh
