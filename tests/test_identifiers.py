@@ -98,6 +98,15 @@ def test_id_full_width_and_spaces() -> None:
     assert check_id_number("  220102199001011239 ").status == "ok"  # trimming is not a change
 
 
+def test_excel_leading_apostrophe_is_removed_and_said() -> None:
+    """'220102… is how a clerk keeps Excel from turning an ID into a number: the same ID, not an error."""
+    for raw in ("'220102199001011239", "‘220102199001011239"):
+        got = check_id_number(raw)
+        assert (got.value, got.status) == ("220102199001011239", "normalised")
+        assert "去除Excel文本前导撇号 Excel's leading apostrophe removed" in got.changes
+    assert check_phone("'13812341234").value == "13812341234"
+
+
 @pytest.mark.parametrize("raw", ["2.20102E+17", "2.20102199001012E+17", "2.201021990010112e+17"])
 def test_id_excel_scientific_notation(raw: str) -> None:
     got = check_id_number(raw)

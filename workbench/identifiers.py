@@ -110,6 +110,7 @@ CH_UPPER = "小写转大写 lowercase→uppercase"
 CH_UPGRADE_15 = "15位升级为18位 15→18 digit upgrade"
 CH_COUNTRY_CODE = "去除国家代码 country code +86 removed"
 CH_DOT = "统一间隔号为· middle dot unified"
+CH_APOSTROPHE = "去除Excel文本前导撇号 Excel's leading apostrophe removed"
 
 _WS_RE = re.compile(r"\s+")
 _SCI_RE = re.compile(r"^[+-]?\d+(?:\.\d*)?[eE][+-]?\d+$")
@@ -155,6 +156,9 @@ def _prepare(raw: str | None, drop: str = "") -> tuple[str, list[str]]:
     compact = _WS_RE.sub("", nfkc)
     if compact != nfkc.strip():
         changes.append(CH_SPACES)
+    if compact[:1] in ("'", "‘", "’"):  # Excel's mark for "keep as text" ('220102…), copied as a character
+        compact = compact[1:]
+        changes.append(CH_APOSTROPHE)
     if drop:
         stripped = compact.translate({ord(c): None for c in drop})
         if stripped != compact:

@@ -81,11 +81,16 @@ def _all_headers() -> frozenset[str]:
     return frozenset(_norm(h) for kind in KINDS.values() for f in kind.fields for h in f.headers)
 
 
+def is_known_header(h: str) -> bool:
+    """Whether ``h`` is a header of some contract kind (any accepted spelling)."""
+    return _norm(h) in _all_headers()
+
+
 def display_header(h: str) -> str:
     """A header as messages may quote it: a known header as it is, anything else through
     :func:`~workbench.ingest.scrub.shown` — a file without a header row has its first data row
     here, names, ID numbers and phones included."""
-    return h if _norm(h) in _all_headers() else shown(str(h))
+    return h if is_known_header(h) else shown(str(h))
 
 
 @dataclass

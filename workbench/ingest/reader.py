@@ -38,6 +38,7 @@ class RawTable:
     encoding: str | None
     sheet: str | None = None
     blank_rows: int = 0
+    header_row: int = 1  # spreadsheet row of the headers: below a title, it is not row 1
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Source:
     encoding: str | None
     sheet: str | None = None
     blank_rows: int = 0
+    header_row: int = 1
 
 
 def source_from_raw(raw: RawTable) -> Source:
@@ -62,11 +64,36 @@ def source_from_raw(raw: RawTable) -> Source:
     names = [str(i) for i in range(len(cols))]
     data = pa.Table.from_arrays([*cols, pa.array(raw.rows.to_numpy(dtype="int64"), type=pa.int64())],
                                 names=[*names, "_row"])
-    return Source(raw.headers, data, raw.file_format, raw.encoding, raw.sheet, raw.blank_rows)
+    return Source(raw.headers, data, raw.file_format, raw.encoding, raw.sheet, raw.blank_rows, raw.header_row)
 
 
 def _fail(path: Path, zh: str, en: str) -> IngestError:
     return IngestError(f"{path.name}: {zh} / {en}")
+
+
+#: How far down a title block may push the header row (a report title, a date line, a blank row).
+HEADER_SEARCH_ROWS = 10
+
+
+def _known_cells(cells) -> int:
+    from .mapping import is_known_header
+
+    return sum(1 for c in cells if c is not None and is_known_header(str(c)))
+
+
+def header_row_index(first_rows: list[list]) -> int:
+    """0-based index of the header row among a file's first rows.
+
+    Exports often start with a title (“XX保险公司2019年意外险承保清单”) or a date line above the
+    headers. Row 1 stays the header row unless it holds fewer than two headers of the contract and
+    a row further down (within :data:`HEADER_SEARCH_ROWS`) holds two or more: then that row is.
+    """
+    if _known_cells(first_rows[0] if first_rows else []) >= 2:
+        return 0
+    for i, cells in enumerate(first_rows[1:HEADER_SEARCH_ROWS], start=1):
+        if _known_cells(cells) >= 2:
+            return i
+    return 0
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
@@ -132,17 +159,18 @@ def _frame(path: Path, rows, file_format: str, encoding: str | None, sheet=None)
     df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, dtype=object)
     if df.empty:
         raise _fail(path, "文件为空，没有表头", "the file is empty (no header row)")
-    headers = ["" if h is None else str(h).strip() for h in df.iloc[0].tolist()]
+    h = header_row_index(df.iloc[:HEADER_SEARCH_ROWS].values.tolist())
+    headers = ["" if v is None else str(v).strip() for v in df.iloc[h].tolist()]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:
         raise _fail(path, "第1行没有表头", "row 1 holds no headers")
     width = len(headers)
-    body = df.iloc[1:]
-    first_row = 2
+    body = df.iloc[h + 1:]
+    first_row = h + 2
     if len(body) and str(body.iat[0, 0] or "").startswith(NOTES_MARK):
         body = body.iloc[1:]  # the template's filling-notes row
-        first_row = 3
+        first_row += 1
     body = body.iloc[:, :width]
     for extra in range(body.shape[1], width):
         body[extra] = ""
@@ -156,7 +184,7 @@ def _frame(path: Path, rows, file_format: str, encoding: str | None, sheet=None)
     n_blank = int(blank.sum())
     if n_blank:
         data, row_numbers = data[~blank].reset_index(drop=True), row_numbers[~blank].reset_index(drop=True)
-    return RawTable(headers, data, row_numbers, file_format, encoding, sheet, n_blank)
+    return RawTable(headers, data, row_numbers, file_format, encoding, sheet, n_blank, h + 1)
 
 
 def read_xlsx(path: Path, sheet_name: str | None = None) -> RawTable:
@@ -173,15 +201,26 @@ def read_xlsx(path: Path, sheet_name: str | None = None) -> RawTable:
             names = [sheet_name]
         if not names:
             raise _fail(path, "工作簿中没有工作表", "the workbook has no sheet")
-        sheet = wb.get_sheet_by_name(names[0])
-        raw = sheet.to_python(skip_empty_area=False)
+        chosen, raw = names[0], wb.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
+        if sheet_name is None and len(names) > 1 and not _has_headers(raw):
+            # the data on another sheet (a cover sheet or notes first): the first sheet with headers
+            for name in names[1:]:
+                other = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                if _has_headers(other):
+                    chosen, raw = name, other
+                    break
     except IngestError:
         raise
     except Exception as exc:  # calamine raises its own types for damaged zips
         raise _fail(path, f"Excel文件已损坏或不完整，无法打开({type(exc).__name__})，请重新导出后报送",
                     f"the Excel file is damaged or truncated and cannot be opened ({exc})") from exc
     rows = [[_cell_text(v) for v in r] for r in raw]
-    return _frame(path, rows, "xlsx", None, names[0])
+    return _frame(path, rows, "xlsx", None, chosen)
+
+
+def _has_headers(rows: list[list]) -> bool:
+    """Whether a sheet holds two or more contract headers in one of its first rows."""
+    return any(_known_cells(r) >= 2 for r in rows[:HEADER_SEARCH_ROWS])
 
 
 def _sniff(text: str) -> str:
@@ -279,15 +318,16 @@ def _source_frame(path: Path, table: pa.Table, encoding: str) -> Source:
     """Header, notes row, width and blank rows as :func:`_frame` does them, on an Arrow table."""
     if table.num_rows == 0:
         raise _fail(path, "文件为空，没有表头", "the file is empty (no header row)")
-    headers = [str(h).strip() for h in table.slice(0, 1).to_pylist()[0].values()]
+    h = header_row_index([list(r.values()) for r in table.slice(0, HEADER_SEARCH_ROWS).to_pylist()])
+    headers = [str(v).strip() for v in table.slice(h, 1).to_pylist()[0].values()]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:
         raise _fail(path, "第1行没有表头", "row 1 holds no headers")
     width = len(headers)
-    body, first_row = table.slice(1), 2
+    body, first_row = table.slice(h + 1), h + 2
     if body.num_rows and body.column(0)[0].as_py().startswith(NOTES_MARK):
-        body, first_row = body.slice(1), 3  # the template's filling-notes row
+        body, first_row = body.slice(1), first_row + 1  # the template's filling-notes row
     body = body.select(list(range(width)))
     rows = pa.array(np.arange(first_row, first_row + body.num_rows, dtype="int64"))
     # blank rows: empty in every column; each column is looked at only in the rows still blank
@@ -304,7 +344,7 @@ def _source_frame(path: Path, table: pa.Table, encoding: str) -> Source:
         keep = np.ones(body.num_rows, dtype=bool)
         keep[blank] = False
         data = data.filter(pa.array(keep))
-    return Source(headers, data, "csv", encoding, None, n_blank)
+    return Source(headers, data, "csv", encoding, None, n_blank, h + 1)
 
 
 def read_csv_source(path: Path, threads: bool = True) -> Source:
