@@ -163,8 +163,14 @@ def test_league_table_and_workbooks(campaign, tokenizer, tmp_path, first):
         "数据质量记分卡_C02.xlsx",
         "数据质量排行榜_2019.xlsx",
     }
-    wb = openpyxl.load_workbook(tmp_path / "q" / "数据质量记分卡_C01.xlsx", read_only=True)
+    wb = openpyxl.load_workbook(tmp_path / "q" / "数据质量记分卡_C01.xlsx")
     assert wb.sheetnames == ["数据质量记分卡", "字段完整率", "退回原因"]
+    # shares are numbers shown as percentages (0.6364 → 63.6%), not raw fractions
+    ws = wb["数据质量记分卡"]
+    head = next(r for r in ws.iter_rows() if r[0].value == "数据类型")
+    share = next(c for c in head if c.value == "退回率")
+    value = ws.cell(row=share.row + 1, column=share.column)
+    assert value.value == round(7 / 11, 4) and value.number_format == "0.0%"
 
 
 def test_receipt_carries_the_scorecard(first):

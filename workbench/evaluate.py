@@ -100,10 +100,11 @@ class Evaluation:
         neg = self.negatives
         lines = [
             "== 各欺诈类型召回率与一级线索精确率 / recall and top-tier precision per fraud kind ==",
-            k.to_string(index=False, float_format=lambda x: f"{x:.3f}"),
+            # no tier-A clue of a kind: its top precision is not a number, shown as a dash
+            k.to_string(index=False, float_format=lambda x: f"{x:.3f}", na_rep="—"),
             "",
             "== 各规则精确率 / precision per rule ==",
-            r.to_string(index=False, float_format=lambda x: f"{x:.3f}"),
+            r.to_string(index=False, float_format=lambda x: f"{x:.3f}", na_rep="—"),
             "",
             f"困难负样本 hard negatives: {len(neg)}；进入任一线索 in any clue: "
             f"{int(neg['in_any_clue'].sum()) if len(neg) else 0}；进入一级线索 in top tier: "

@@ -666,7 +666,7 @@ def write_sheets(
         ws.append([cell(ws, k), cell(ws, v)])
     ws.append([])
     ws.append([cell(ws, "各类数据 by kind (本次报送 current submission)", bold=True)])
-    append_rows(ws, KIND_COLUMNS, _rows(card.kinds, KIND_COLUMNS))
+    append_rows(ws, KIND_COLUMNS, _rows(card.kinds, KIND_COLUMNS), percent=_SHARES)
     ws.append([])
     ws.append([cell(ws, "整改清单 clean-up list", bold=True)])
     append_rows(ws, list(card.cleanup.columns), card.cleanup.itertuples(index=False))
@@ -674,9 +674,13 @@ def write_sheets(
         return
     ws2 = wb.create_sheet("字段完整率")
     cols = ["数据类型", "字段", "field", "类别", "应填行数", "已填行数", "完整率"]
-    append_rows(ws2, cols, _rows(card.fields, cols))
+    append_rows(ws2, cols, _rows(card.fields, cols), percent=_SHARES)
     ws3 = wb.create_sheet("退回原因")
     append_rows(ws3, list(card.reasons.columns), card.reasons.itertuples(index=False))
+
+
+#: columns holding shares (0–1), shown as percentages in the workbooks
+_SHARES = frozenset(("退回率", "上次退回率", "重报类型本次退回率", "必填项完整率", "重要项完整率", "完整率"))
 
 
 def _operator(campaign: Campaign) -> str:
@@ -720,10 +724,10 @@ def write_scorecards(
             ]
         )
         league = league_table(cards)
-        append_rows(ws, list(league.columns), _rows(league, list(league.columns)))
+        append_rows(ws, list(league.columns), _rows(league, list(league.columns)), percent=_SHARES)
         ws2 = wb.create_sheet("各公司各类数据")
         all_kinds = pd.concat([c.kinds for c in cards.values()], ignore_index=True)
-        append_rows(ws2, ["公司", *KIND_COLUMNS], _rows(all_kinds, ["公司", *KIND_COLUMNS]))
+        append_rows(ws2, ["公司", *KIND_COLUMNS], _rows(all_kinds, ["公司", *KIND_COLUMNS]), percent=_SHARES)
         path = out_dir / f"数据质量排行榜_{campaign.year}.xlsx"
         wb.save(path)
         written.append(path)

@@ -40,8 +40,14 @@ def cell(ws, value, bold: bool = False):
     return c
 
 
-def append_rows(ws, header: list[str], rows) -> None:
-    """Header (bold) then rows, every value through :func:`cell`."""
+def append_rows(ws, header: list[str], rows, percent: frozenset[str] | set[str] = frozenset()) -> None:
+    """Header (bold) then rows, every value through :func:`cell`; the columns named in ``percent``
+    hold shares (0.0077) and are shown as percentages (0.8%)."""
     ws.append([cell(ws, h, bold=True) for h in header])
+    shares = [h in percent for h in header]
     for r in rows:
-        ws.append([cell(ws, v) for v in r])
+        cells = [cell(ws, v) for v in r]
+        for c, share in zip(cells, shares, strict=False):
+            if share and isinstance(c.value, int | float):
+                c.number_format = "0.0%"
+        ws.append(cells)
