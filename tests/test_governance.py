@@ -247,8 +247,9 @@ def test_every_kind_of_action_is_audited_with_its_data_hashes(world):
         log.data_fingerprint.notna().all()
     )  # every entry names the data it saw (or the data as of then)
     ins = {a: [json.loads(s) for s in log[log.action == a].inputs] for a in EVERY_ACTION}
-    # ingest: the file offered, with its sha256
-    assert {"sha256": sha(world["extra"]), "status": "loaded"}.items() <= next(
+    # ingest: the file offered, with its sha256 and what became of it (its one row has a wrong ID
+    # check digit: every row rejected, nothing loaded)
+    assert {"sha256": sha(world["extra"]), "status": "rejected", "rows_read": 1, "rows_rejected": 1}.items() <= next(
         i for i in ins["ingest"][0] if i["file"].endswith("C99_意健险承保.csv")
     ).items()
     # screening: each run's entry carries that run's fingerprint, and every loaded file's manifest hash

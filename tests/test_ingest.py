@@ -123,7 +123,10 @@ def test_reingest_is_a_no_op_and_resubmission_replaces(campaign, tokenizer, poli
     assert statuses == [("replaced", True), ("loaded", False)]
 
 
-@pytest.mark.parametrize("case", ["zero", "truncated_xlsx", "wrong_headers", "utf16", "mixed_encoding", "bad_suffix"])
+@pytest.mark.parametrize("case", [
+    "zero", "truncated_xlsx", "wrong_headers", "utf16",
+    "mixed_encoding",
+    "bad_suffix"])
 def test_bad_files_give_a_clear_message_and_load_nothing(campaign, tokenizer, tmp_path, case, policies):
     folder = tmp_path / "bad" / "C01"
     folder.mkdir(parents=True)
@@ -185,8 +188,9 @@ def test_a_submission_split_into_files_adds_up_and_a_later_one_replaces(campaign
     con.close()
 
 
-def test_a_file_named_for_one_company_with_another_companys_rows_is_refused(campaign, tokenizer, policies,
-                                                                             tmp_path):
+def test_a_file_named_for_one_company_with_another_companys_rows_loads_none_of_them(campaign, tokenizer, policies,
+                                                                                     tmp_path):
+    """The file name is the sender's claim: another company's rows are rejected, as in a mixed file."""
     ingest_paths([policies], campaign, tokenizer=tokenizer)  # C01 is now a known company
     other = write_csv(tmp_path / "in" / "C02" / "C02_意健险承保.csv", POLICY_HEAD,
                       [f"C02,意外险,P900,周八,{ID2},100,20,2018-09-01,2019-08-31,"])
@@ -195,12 +199,14 @@ def test_a_file_named_for_one_company_with_another_companys_rows_is_refused(camp
                       [f"C01,意外险,P901,周九,{ID2},100,20,2018-09-01,2019-08-31,"])
     rep = ingest_paths([wrong], campaign, tokenizer=tokenizer, receipts_dir=tmp_path / "receipts")
     r = rep.results[0]
-    assert r.status == "failed" and r.company == "C02"
-    assert "本文件由公司 C02 报送，但文件中的公司代码为 C01" in r.message_zh and "company C02" in r.message_en
+    assert (r.status, r.company, r.rows_loaded, r.rows_rejected, r.replaced) == ("rejected", "C02", 0, 1, [])
+    assert "本文件由公司 C02 报送，但文件中多数行的公司代码为 C01" in r.message_zh and "company C02" in r.message_en
+    assert "此前报送的同类数据(1个批次，1行)保持不变，未被替换" in r.message_zh
     assert set(rep.receipts) == {"C02"}  # the sender hears of it, in its own receipt
     con = wh(campaign)
     assert sorted(con.execute("SELECT company_code, count(*) FROM ah_policy GROUP BY 1").fetchall()) == \
-        [("C01", 4), ("C02", 1)]  # nothing of C01 was replaced
+        [("C01", 4), ("C02", 1)]  # nothing of C01 or C02 was replaced
+    assert con.execute("SELECT code FROM rejects WHERE batch_id = ?", [r.batch_id]).fetchall() == [("company_mismatch",)]
     con.close()
 
 

@@ -617,12 +617,13 @@ def _record_ingest(con, results, receipts, campaign, operator):
             }
         )
     companies = sorted({r.company for r in results if r.company})
-    n = {s: sum(r.status == s for r in results) for s in ("loaded", "unchanged", "failed")}
-    read = sum(r.rows_read for r in results if r.status == "loaded")
-    rejected = sum(r.rows_rejected for r in results if r.status == "loaded")
+    n = {s: sum(r.status == s for r in results) for s in ("loaded", "rejected", "empty", "unchanged", "failed")}
+    read_now = ("loaded", "rejected", "empty")  # files read by this run (all rows rejected: read, nothing loaded)
+    read = sum(r.rows_read for r in results if r.status in read_now)
+    rejected = sum(r.rows_rejected for r in results if r.status in read_now)
     summary = (
-        f"入库 {len(results)} 个文件(入库 {n['loaded']}、未变化 {n['unchanged']}、失败 {n['failed']})，"
-        f"读取 {read} 行，退回 {rejected} 行"
+        f"入库 {len(results)} 个文件(入库 {n['loaded']}、全部退回 {n['rejected']}、无数据行 {n['empty']}、"
+        f"未变化 {n['unchanged']}、失败 {n['failed']})，读取 {read} 行，退回 {rejected} 行"
     )
     wh = warehouse_file(con)
     outputs = [

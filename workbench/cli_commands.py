@@ -9,15 +9,21 @@ from .cli import _EXTENSIONS, _campaign
 
 
 def cmd_ingest(args) -> int:
-    """Load submitted files or folders into the desensitized warehouse (入库)."""
+    """Load submitted files or folders into the desensitized warehouse (入库).
+
+    A company's file replaces what it sent before of the same kind (重新报送替换); several files of
+    one kind in one run add up, and with --append a later run's files add to the earlier ones too.
+    A file none of whose rows can be loaded replaces nothing.  Every file found is reported: loaded,
+    all rows rejected (全部退回), no data rows (无数据行), unchanged, or failed (未入库, e.g. .xls or .docx).
+    """
     from .ingest import ingest_paths
 
     campaign = _campaign(args)
     report = ingest_paths(args.paths, campaign, warehouse=Path(args.warehouse) if args.warehouse else None,
                           kind=args.kind, company=args.company, profile=args.profile,
-                          receipts_dir=Path(args.receipts) if args.receipts else None)
+                          receipts_dir=Path(args.receipts) if args.receipts else None, append=args.append)
     print(report.to_text())
-    return 1 if args.strict and report.totals()["files_failed"] else 0
+    return 1 if args.strict and report.strict_failure() else 0
 
 
 def cmd_feedback(args) -> int:
@@ -209,11 +215,16 @@ def register(sub) -> None:
     p = sub.add_parser("ingest", help="load submissions into the warehouse (入库)", description=cmd_ingest.__doc__)
     p.add_argument("paths", nargs="+", help="files or folders (a company's submission, a wave)")
     p.add_argument("--kind", help="contract kind for all files (default: recognised from the headers)")
-    p.add_argument("--company", help="company code for all files (default: from the 公司代码 column)")
+    p.add_argument("--company", help="company code for all files (default: the code the file name starts with, "
+                                     "else the 公司代码 column); must be in the company register when one is loaded")
     p.add_argument("--profile", help="column-mapping profile (YAML) for insurer-specific headers")
     p.add_argument("--warehouse", help="DuckDB file (default: [paths] warehouse)")
     p.add_argument("--receipts", help="folder for per-company receipts (default: outputs/receipts)")
-    p.add_argument("--strict", action="store_true", help="exit 1 when any file failed to load")
+    p.add_argument("--append", action="store_true",
+                   help="追加：本次文件补充而不替换此前报送的同类数据 / add to, do not replace, the company's earlier "
+                        "batches of these kinds (a second part sent later); rows repeating earlier ones are rejected")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when any file failed to load or had every row rejected, or a folder held no file")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("feedback", help="import returned clue workbooks (反馈导入)", description=cmd_feedback.__doc__)

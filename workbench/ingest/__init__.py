@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -17,11 +17,12 @@ import duckdb
 from ..config import Campaign
 from ..protect import Tokenizer, load_key
 from ..warehouse import PROJECT_ROOT, connect
+from .company import checked_company, warehouse_companies
 from .handoff import make_folder, remove_folder, spill
 from .load import (
+    STATUSES,
     FileResult,
     already_loaded,
-    known_companies,
     list_files,
     load_prepared,
     load_profiles,
@@ -41,23 +42,32 @@ class IngestReport:
     results: list[FileResult]
     receipts: dict[str, Path]
     seconds: float
+    warnings: list[str] = field(default_factory=list)  # said of the run, not of a file (an empty folder)
 
     def totals(self) -> dict[str, int]:
         keys = ("rows_read", "rows_loaded", "rows_rejected", "rows_normalised", "rows_warned")
-        out = {k: sum(getattr(r, k) for r in self.results if r.status == "loaded") for k in keys}
-        for s in ("loaded", "unchanged", "failed"):
+        read = [r for r in self.results if r.status in READ_NOW]
+        out = {k: sum(getattr(r, k) for r in read) for k in keys}
+        for s in STATUSES:
             out[f"files_{s}"] = sum(r.status == s for r in self.results)
         return out
 
+    def strict_failure(self) -> bool:
+        """Whether ``--strict`` exits 1: a file failed or had every row rejected, or a folder held no file."""
+        t = self.totals()
+        return bool(t["files_failed"] or t["files_rejected"] or self.warnings)
+
     def to_text(self) -> str:
         t = self.totals()
-        lines = [f"入库汇总 / ingest summary: 文件 {len(self.results)} 个 (入库 {t['files_loaded']}, "
+        lines = [*self.warnings,
+                 f"入库汇总 / ingest summary: 文件 {len(self.results)} 个 (入库 {t['files_loaded']}, "
+                 f"全部退回 {t['files_rejected']}, 无数据行 {t['files_empty']}, "
                  f"未变化 {t['files_unchanged']}, 失败 {t['files_failed']}), 用时 {self.seconds:.1f}s",
                  f"  读取 read {t['rows_read']:,} 行 · 入库 loaded {t['rows_loaded']:,} · 退回 rejected "
                  f"{t['rows_rejected']:,} · 规范化 normalised {t['rows_normalised']:,} · 警告 warned {t['rows_warned']:,}"]
         by_kind: dict[str, list[int]] = {}
         for r in self.results:
-            if r.status == "loaded":
+            if r.status in READ_NOW:
                 acc = by_kind.setdefault(r.kind, [0, 0, 0])
                 acc[0] += r.rows_read
                 acc[1] += r.rows_loaded
@@ -65,12 +75,18 @@ class IngestReport:
         lines.append(f"  {'kind':<22}{'read':>10}{'loaded':>10}{'rejected':>10}")
         for k, (a, b, c) in sorted(by_kind.items()):
             lines.append(f"  {k:<22}{a:>10,}{b:>10,}{c:>10,}")
-        for r in self.results:
-            if r.status == "failed":
-                lines.append(f"  未入库 FAILED {r.path.name}: {r.message_zh} / {r.message_en}")
+        for status, label in (("rejected", "全部退回 ALL ROWS REJECTED"), ("empty", "无数据行 NO DATA ROWS"),
+                              ("failed", "未入库 FAILED")):
+            for r in self.results:
+                if r.status == status:
+                    lines.append(f"  {label} {r.path.name}: {r.message_zh} / {r.message_en}")
         if self.receipts:
             lines.append(f"  回执 receipts: {len(self.receipts)} 个, 如 {next(iter(self.receipts.values()))}")
         return "\n".join(lines)
+
+
+#: Statuses of the files read and validated by this run (their rows count in the totals).
+READ_NOW = ("loaded", "rejected", "empty")
 
 
 #: WAL size at which DuckDB checkpoints during an ingest run (see :func:`ingest_paths`).
@@ -96,11 +112,13 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
                  warehouse: Path | None = None, kind: str | None = None, company: str | None = None,
                  profile: str | Path | None = None, profiles_dir: Path | None = None,
                  receipts_dir: Path | None = None, tokenizer: Tokenizer | None = None,
-                 operator: str | None = None, jobs: int | None = None) -> IngestReport:
+                 operator: str | None = None, jobs: int | None = None, append: bool = False) -> IngestReport:
     """Load files/folders into the warehouse and write a receipt per company.
 
     ``jobs`` worker processes read and validate files in parallel (default: the CPU count);
-    the loading itself is serial and one transaction per file.
+    the loading itself is serial and one transaction per file.  ``append``: the files add to
+    the companies' earlier batches of their kinds instead of replacing them (追加报送).
+    ``company`` (all files are that company's) must be in the company register when one is loaded.
     """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     started = dt.datetime.now()
@@ -116,7 +134,9 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
     threshold = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
     con.execute(f"SET checkpoint_threshold = '{INGEST_CHECKPOINT_THRESHOLD}'")
     try:
-        files = list_files(list(paths))
+        companies = warehouse_companies(con)
+        company = checked_company(company, companies)
+        files, warnings = _files(paths)
         results: list[FileResult] = []
         todo = []  # (position, path, sha, failure already recorded, profile)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as hashing:  # hashlib lets go of the GIL
@@ -130,9 +150,8 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
             results.append(None)
             todo.append((len(results) - 1, path, sha, failed_before, prof))
         op = operator or campaign.operator or None
-        known = known_companies(con)
         this_run: set[str] = set()  # batches loaded by this run: files of one submission add up
-        args = [(path, campaign, tokenizer, kind, company, prof, known) for _, path, _, _, prof in todo]
+        args = [(path, campaign, tokenizer, kind, company, prof, companies) for _, path, _, _, prof in todo]
         total_bytes = sum(path.stat().st_size for _, path, _, _, _ in todo)
         if jobs > 1 and len(todo) > 1 and total_bytes > PARALLEL_MIN_BYTES:
             # read + validate in parallel; the warehouse has one writer, so loading stays here, in order
@@ -150,7 +169,7 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
                         for done in as_completed(futures):
                             pos, _, sha, failed_before, _ = todo[futures[done]]
                             results[pos] = load_prepared(con, done.result(), sha, tokenizer, op, failed_before,
-                                                         this_run)
+                                                         this_run, append)
                     except BaseException:  # an unexpected error or Ctrl-C: do not validate the rest first
                         for f in futures:
                             f.cancel()
@@ -159,7 +178,8 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
                 remove_folder(shm)
         else:
             for (pos, _, sha, failed_before, _), a in zip(todo, args, strict=True):
-                results[pos] = load_prepared(con, _prepare((*a, None)), sha, tokenizer, op, failed_before, this_run)
+                results[pos] = load_prepared(con, _prepare((*a, None)), sha, tokenizer, op, failed_before, this_run,
+                                             append)
         receipts = {}
         if receipts_dir is not False:
             receipts = write_receipts(con, results, campaign, receipts_dir or campaign.output_dir / "receipts",
@@ -175,4 +195,17 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
             log.info("checkpoint after ingest deferred: %s", exc)
         if own:
             con.close()
-    return IngestReport(results, receipts, (dt.datetime.now() - started).total_seconds())
+    return IngestReport(results, receipts, (dt.datetime.now() - started).total_seconds(), warnings)
+
+
+def _files(paths) -> tuple[list[Path], list[str]]:
+    """Every file under ``paths`` (unsupported ones too: they are reported), and a warning per
+    folder holding none — a wrong folder must not pass for a run with nothing to load."""
+    files, warnings = [], []
+    for p in paths:
+        found = list_files([p], supported_only=False)
+        if not found:
+            warnings.append(f"警告：文件夹 {p} 中没有可入库的文件(隐藏文件和系统文件不计)，请核对路径 / "
+                            f"warning: no file to load in {p} (hidden and system files aside): check the path")
+        files += found
+    return files, warnings

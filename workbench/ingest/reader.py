@@ -123,14 +123,17 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
             utf8_lines += 1
         except UnicodeDecodeError:
             pass
+    mixed = _fail(path, f"文件混合了UTF-8和GBK两种编码({utf8_lines}行为UTF-8)，请统一另存为“CSV UTF-8(逗号分隔)”后重新报送",
+                  f"file mixes UTF-8 and GBK ({utf8_lines} UTF-8 lines); save it once as CSV UTF-8 and resubmit")
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
+        if utf8_lines:  # a UTF-8 line can itself break GB18030 decoding: the mixture is the cause
+            raise mixed from exc
         raise _fail(path, "文件编码无法识别(既不是UTF-8也不是GB18030/GBK)，请另存为“CSV UTF-8(逗号分隔)”",
                     "encoding is neither UTF-8 nor GB18030/GBK; save as CSV UTF-8") from exc
     if utf8_lines:
-        raise _fail(path, f"文件混合了UTF-8和GBK两种编码({utf8_lines}行为UTF-8)，请统一另存为“CSV UTF-8(逗号分隔)”后重新报送",
-                    f"file mixes UTF-8 and GBK ({utf8_lines} UTF-8 lines); save it once as CSV UTF-8 and resubmit")
+        raise mixed
     return text, "gb18030"
 
 

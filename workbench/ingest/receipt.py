@@ -17,8 +17,9 @@ from openpyxl import Workbook
 from ..config import Campaign
 from ..contract import KINDS
 from ..xlsx import append_rows, cell
+from .load import STATUSES
 
-STATUS_ZH = {"loaded": "已入库", "unchanged": "未变化(重复报送)", "failed": "未入库"}
+STATUS_ZH = STATUSES
 
 
 def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, out_dir: Path,
@@ -52,7 +53,7 @@ def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, 
             [r.path.name, KINDS[r.kind].zh if r.kind in KINDS else "无法识别", STATUS_ZH.get(r.status, r.status),
              r.rows_read, r.rows_loaded, r.rows_rejected, r.rows_normalised, r.rows_warned,
              r.encoding or r.file_format, r.message_zh, r.message_en] for r in rs])
-        batches = [r.batch_id for r in rs if r.batch_id and r.status == "loaded"]
+        batches = [r.batch_id for r in rs if r.batch_id and r.status in ("loaded", "rejected")]  # rows read now
         ws2 = wb.create_sheet("退回明细")
         rows = con.execute(
             "SELECT regexp_replace(file_name, '^.*[/\\\\]', '') AS file, \"row\", header, reason_zh, reason_en, "
