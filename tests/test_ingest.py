@@ -335,7 +335,7 @@ def test_no_raw_identifier_in_warehouse_receipt_or_log(campaign, tokenizer, poli
 def test_receipt_lists_rejects_for_the_company(campaign, tokenizer, policies):
     report = ingest_paths([policies], campaign, tokenizer=tokenizer)
     wb = openpyxl.load_workbook(report.receipts["C01"])
-    assert wb.sheetnames == ["回执汇总", "退回明细", "规范化与警告", "数据质量记分卡"]
+    assert wb.sheetnames == ["回执汇总", "退回明细", "规范化与警告", "警告明细", "数据质量记分卡"]
     rej = list(wb["退回明细"].iter_rows(values_only=True))
     assert len(rej) == 1 + 9  # header + one line per (row, reason)
     assert {r[1] for r in rej[1:]} == {4, 5, 6, 7, 8, 10, 11, 12, 13}

@@ -44,6 +44,7 @@ def test_a_title_above_the_headers_is_skipped_and_rows_keep_their_numbers(tmp_pa
     assert _loaded(campaign, r) == [("P001", dt.date(1980, 5, 6)), ("P002", dt.date(1990, 1, 2))]
     con = duckdb.connect(str(campaign.warehouse), read_only=True)
     assert sorted(x for (x,) in con.execute("SELECT _row FROM ah_policy").fetchall()) == [5, 6]  # header on row 4
+    assert "表头在第4行，其上方3行(标题等)已跳过" in r.message_zh
 
 
 def test_a_csv_with_a_title_row(tmp_path, campaign, tokenizer):

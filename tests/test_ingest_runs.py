@@ -342,3 +342,19 @@ def test_a_company_not_in_the_register_is_refused(campaign, tokenizer, tmp_path)
     (r,) = run(campaign, tokenizer, tmp_path, [write_csv(tmp_path / "in" / "c2.csv", POLICY_HEAD,
                                                          [policy(0, "C02")])], company="c02").results
     assert (r.status, r.company, r.rows_loaded) == ("loaded", "C02", 1)
+
+
+def test_the_receipt_names_the_rows_of_every_warning(campaign, tokenizer, tmp_path):
+    """A card number failing Luhn is loaded with a warning: the clerk gets the rows to check, not a count."""
+    head = CLAIM_HEAD + ",领款账号"
+    bad_luhn = "6222021234567890127"  # 6222021234567890128 passes
+    rows = [claim(i) + "," + (bad_luhn if i in (1, 3) else "6222021234567890128") for i in range(5)]
+    path = write_csv(tmp_path / "in" / "C03" / "C03_意健险理赔_2018-2019.csv", head, rows)
+    report = run(campaign, tokenizer, tmp_path, [path])
+    r = report.results[0]
+    assert (r.rows_loaded, r.rows_warned) == (5, 2)
+    summary = [x for x in receipt_rows(report.receipts["C03"], "规范化与警告")[1:] if x[2] == "警告 warning"]
+    assert [(x[1], x[4], x[5]) for x in summary] == [("payee_account", 2, "3、5")]  # spreadsheet rows 3 and 5
+    detail = receipt_rows(report.receipts["C03"], "警告明细")
+    assert [(x[0], x[1], x[2]) for x in detail[1:]] == [(path.name, 3, "payee_account"), (path.name, 5, "payee_account")]
+    assert all(bad_luhn not in str(x) for x in detail)

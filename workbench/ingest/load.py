@@ -257,6 +257,12 @@ def prepare_file(path: Path, campaign: Campaign, tokenizer: Tokenizer, kind_name
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return Prepared(result, None)
     result.seconds = (dt.datetime.now() - started).total_seconds()
+    if raw.header_row > 1:  # a title above the headers (reader.header_row_index)
+        skipped = raw.header_row - 1
+        notes.insert(0, (f"表头在第{raw.header_row}行，其上方{skipped}行(标题等)已跳过"
+                         + (f"；数据取自工作表“{raw.sheet}”" if raw.sheet else ""),
+                         f"headers found on row {raw.header_row}; the {skipped} row(s) above (a title …) skipped"
+                         + (f"; data read from sheet '{raw.sheet}'" if raw.sheet else "")))
     return Prepared(result, v, raw.blank_rows, mapping.ignored, notes)
 
 

@@ -2,8 +2,9 @@
 
 The receipt is the file an insurer gets back to fix its data: one summary
 sheet per run, every rejected row with its spreadsheet row number, column,
-reason (Chinese and English) and the masked offending value, and the counts
-of automatic normalisations and warnings.
+reason (Chinese and English) and the masked offending value, the counts
+of automatic normalisations and warnings (with their row numbers), and every
+warned row — loaded, but to be checked.
 """
 
 from __future__ import annotations
@@ -64,12 +65,22 @@ def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, 
         ws3 = wb.create_sheet("规范化与警告")
         rows = con.execute(
             "SELECT regexp_replace(m.file_name, '^.*[/\\\\]', '') AS file, n.field, n.severity, n.code, count(*) AS n, "
-            "any_value(n.note_zh) "
+            "array_to_string(list_slice(list(n.\"row\" ORDER BY n.\"row\"), 1, 20), '、') "
+            "|| CASE WHEN count(*) > 20 THEN '…' ELSE '' END, any_value(n.note_zh) "
             "FROM row_notes n JOIN manifest m USING (batch_id) WHERE n.batch_id IN (SELECT unnest(?::VARCHAR[])) "
             "GROUP BY ALL ORDER BY 1, 2, 3, 4", [batches]).fetchall()
-        append_rows(ws3, ["文件 file", "字段 field", "类别 severity", "代码 code", "行数 rows", "说明 note"],
-                    [[a, b, "警告 warning" if c == "warning" else "已规范化 normalised", d, e, f]
-                     for a, b, c, d, e, f in rows])
+        append_rows(ws3, ["文件 file", "字段 field", "类别 severity", "代码 code", "行数 rows", "行号 row numbers",
+                          "说明 note"],
+                    [[a, b, "警告 warning" if c == "warning" else "已规范化 normalised", d, e, g, f]
+                     for a, b, c, d, e, g, f in rows])
+        # every row with a warning: loaded as it was, but the clerk should check it (a card number
+        # failing Luhn, an organisation as a payee name); normalisations needed no action
+        ws4 = wb.create_sheet("警告明细")
+        rows = con.execute(
+            "SELECT regexp_replace(m.file_name, '^.*[/\\\\]', '') AS file, n.\"row\", n.field, n.note_zh, n.note_en "
+            "FROM row_notes n JOIN manifest m USING (batch_id) WHERE n.batch_id IN (SELECT unnest(?::VARCHAR[])) "
+            "AND n.severity = 'warning' ORDER BY 1, 2, 3", [batches]).fetchall()
+        append_rows(ws4, ["文件 file", "行号 row", "字段 field", "请核对 please check", "note (English)"], rows)
         if company in cards:  # the company's data-quality scorecard and clean-up list (数据质量记分卡)
             write_sheets(wb, cards[company], campaign, compact=True)
         wb.save(path)
