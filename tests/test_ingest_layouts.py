@@ -65,3 +65,29 @@ def test_the_data_on_a_later_sheet_is_found(tmp_path, campaign, tokenizer):
     r = ingest_paths([path], campaign, tokenizer=tokenizer).results[0]
     assert (r.status, r.rows_loaded) == ("loaded", 2)
     assert _loaded(campaign, r)[1] == ("P002", dt.date(1990, 1, 2))  # the apostrophe ID loaded too
+
+
+def test_a_second_sheet_with_headers_is_said_not_read(tmp_path, campaign, tokenizer):
+    path = _xlsx(tmp_path / "in" / "C01" / "C01_意健险承保.xlsx",
+                 [("第1部分", [HEAD, ROWS[0]]), ("第2部分", [HEAD, ROWS[1]])])
+    r = ingest_paths([path], campaign, tokenizer=tokenizer).results[0]
+    assert (r.status, r.rows_loaded) == ("loaded", 1)
+    assert "工作簿中的工作表“第2部分”也有表头，未读取(只读取了“第1部分”)" in r.message_zh
+
+
+def test_the_same_header_twice_is_refused_naming_both_columns(tmp_path, campaign, tokenizer):
+    path = tmp_path / "in" / "C01" / "C01_意健险承保.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join([",".join(HEAD + ["被保险人证件号码"]), ",".join(ROWS[0] + [ID2])]) + "\n",
+                    encoding="utf-8-sig")
+    r = ingest_paths([path], campaign, tokenizer=tokenizer).results[0]
+    assert r.status == "failed"
+    assert "表头重复：第5列“被保险人证件号码”和第11列“被保险人证件号码”都是“被保险人证件号码”" in r.message_zh
+    assert ID2 not in r.message_zh
+
+
+def test_an_unknown_header_after_a_role_word_is_not_taken_for_a_name(tmp_path, campaign, tokenizer):
+    from workbench.ingest.mapping import display_header
+
+    assert display_header("经办人手机") == "经办人手机"
+    assert display_header("黄萍") == "黄*"

@@ -89,3 +89,29 @@ def test_a_file_without_its_header_row_does_not_quote_its_first_row(tmp_path, ca
     for raw in (ID2, "黄萍", "18625337083"):
         assert raw not in said
     assert ID2[:6] + "*" * 12 in r.message_zh
+
+
+def test_a_footer_row_or_an_identifier_in_the_company_column_is_shown_masked(tmp_path, campaign, tokenizer):
+    """Rows whose company code is another's are rejected with the value shown: a clerk's footer
+    (制表人 … 电话 … 身份证 …) or a shifted ID there must be shown masked like any other value."""
+    rows = [HEAD,
+            f"C01,意外险,P001,张三,{ID1},100000,200,2018-08-01,2019-07-31,",
+            f"{ID2},意外险,P002,张三,{ID1},100000,200,2018-08-01,2019-07-31,",
+            f"制表人：黄萍 电话18625337083 身份证{ID2},,,,,,,,,"]
+    path = _write(tmp_path / "in" / "C01" / "C01_意健险承保.csv", rows)
+    report = ingest_paths([path], campaign, tokenizer=tokenizer)
+    r = report.results[0]
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (3, 1, 2)
+    said = _everything_said(campaign, report)
+    for raw in (ID2, "黄萍", "18625337083"):
+        assert raw not in said
+    con = duckdb.connect(str(campaign.warehouse), read_only=True)
+    masks = {v for (v,) in con.execute("SELECT value_mask FROM rejects WHERE code = 'company_mismatch'").fetchall()}
+    assert masks == {ID2[:6] + "*" * 12, f"制**:黄***186****7083身**{ID2[:6]}" + "*" * 12}
+
+
+def test_a_name_and_mobile_in_an_identifier_column_is_masked_as_such(tmp_path, campaign, tokenizer):
+    from workbench.ingest.validate import _safe_mask
+
+    assert _safe_mask("bank_card", "周国强 13912345678") == "周*强 139****5678"
+    assert _safe_mask("bank_card", ID2) == ID2[:6] + "*" * 12

@@ -178,6 +178,25 @@ def test_one_file_per_kind_skips_the_cross_file_check(campaign, tokenizer, tmp_p
     assert [r.status for r in rep.results] == ["loaded", "loaded"]
 
 
+def test_a_folder_sent_again_with_one_part_unchanged_keeps_that_part(campaign, tokenizer, tmp_path):
+    """Parts 1 and 2 loaded; the folder sent again with part 1 byte-identical and part 2 corrected:
+    part 1 (未变化) is part of the new submission, so the corrected part 2 replaces part 2 only."""
+    one = write_csv(tmp_path / "run1" / "C03" / "C03_意健险理赔_第1部分.csv", CLAIM_HEAD, [claim(0), claim(1)])
+    write_csv(tmp_path / "run1" / "C03" / "C03_意健险理赔_第2部分.csv", CLAIM_HEAD, [claim(2), claim(3)])
+    first = run(campaign, tokenizer, tmp_path, [tmp_path / "run1"])
+    assert sum(r.rows_loaded for r in first.results) == 4
+    again = tmp_path / "run2" / "C03"
+    again.mkdir(parents=True)
+    (again / one.name).write_bytes(one.read_bytes())
+    write_csv(again / "C03_意健险理赔_第2部分.csv", CLAIM_HEAD, [claim(2), claim(3).replace(",1000,800,", ",1000,900,")])
+    rep = run(campaign, tokenizer, tmp_path, [tmp_path / "run2"])
+    assert sorted(r.status for r in rep.results) == ["loaded", "unchanged"]
+    part2_before = next(r.batch_id for r in first.results if "第2部分" in r.path.name)
+    assert next(r for r in rep.results if r.status == "loaded").replaced == [part2_before]
+    assert query(campaign, "SELECT list(claim_no ORDER BY claim_no), sum(paid_amount) FROM ah_claim")[0] == \
+        (["L000", "L001", "L002", "L003"], 800 * 3 + 900)
+
+
 # --- 3 · a submission in two parts sent in two runs: --append -------------------------------------------
 
 
@@ -191,7 +210,8 @@ def test_append_adds_a_later_part_and_rejects_rows_already_sent(campaign, tokeni
         ["L000", "L001", "L002", "L003", "L004"]
     assert query(campaign, "SELECT list(status ORDER BY loaded_at) FROM manifest")[0][0] == ["loaded", "loaded"]
     assert query(campaign, 'SELECT "row", reason_zh FROM rejects WHERE batch_id = ?', [r.batch_id]) == \
-        [(3, "与此前报送的文件 C03_意健险理赔_2018-2019.csv 第3行重复(相同的公司代码、赔案号)，本行未入库")]
+        [(3, "与此前报送的文件 C03_意健险理赔_2018-2019.csv 第3行重复(相同的公司代码、赔案号)，本行未入库"
+             "；如为更正此前数据，请不加“追加”(--append)重新报送该类数据")]
     assert r.message_zh == ("1行被退回(其中1行与已入库的其他文件重复)，见回执退回明细；"
                             "追加报送：此前报送的同类数据(1个批次，3行)保留，本文件的数据补充其后")
 

@@ -139,18 +139,21 @@ def ingest_paths(paths, campaign: Campaign, *, con: duckdb.DuckDBPyConnection | 
         files, warnings = _files(paths)
         results: list[FileResult] = []
         todo = []  # (position, path, sha, failure already recorded, profile)
+        # batches of this run: files of one submission add up. A file sent again unchanged belongs
+        # to the submission too: a changed file beside it must not replace it
+        this_run: set[str] = set()
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as hashing:  # hashlib lets go of the GIL
             shas = list(hashing.map(sha256_file, files))
         for path, sha in zip(files, shas, strict=True):
             unchanged, failed_before = already_loaded(con, path, sha)
             if unchanged:
                 results.append(unchanged)
+                this_run.add(unchanged.batch_id)
                 continue
             prof = explicit or next((p for folder in path.parents for c, p in profiles.items() if folder.name == c), None)
             results.append(None)
             todo.append((len(results) - 1, path, sha, failed_before, prof))
         op = operator or campaign.operator or None
-        this_run: set[str] = set()  # batches loaded by this run: files of one submission add up
         args = [(path, campaign, tokenizer, kind, company, prof, companies) for _, path, _, _, prof in todo]
         total_bytes = sum(path.stat().st_size for _, path, _, _, _ in todo)
         if jobs > 1 and len(todo) > 1 and total_bytes > PARALLEL_MIN_BYTES:

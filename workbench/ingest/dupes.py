@@ -57,10 +57,16 @@ def earlier_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, table: pa.Tab
             SELECT "row",
                    CASE WHEN list_contains($run, _batch_id) THEN '与本次报送的文件 ' ELSE '与此前报送的文件 ' END
                        || other_file || ' 第' || other_row || '行重复(相同的' || $key_zh || ')，本行未入库'
+                       -- a corrected row sent with --append is refused too: say how to correct
+                       || CASE WHEN list_contains($run, _batch_id) THEN ''
+                               ELSE '；如为更正此前数据，请不加“追加”(--append)重新报送该类数据' END
                        AS reason_zh,
                    'duplicate of row ' || other_row || ' of file ' || other_file
                        || CASE WHEN list_contains($run, _batch_id) THEN ' sent in this run' ELSE ' sent earlier' END
-                       || ' (same ' || $key_en || '); this row was not loaded' AS reason_en
+                       || ' (same ' || $key_en || '); this row was not loaded'
+                       || CASE WHEN list_contains($run, _batch_id) THEN ''
+                               ELSE '; to correct earlier data, send the kind again without --append' END
+                       AS reason_en
             FROM hits ORDER BY "row"
         """, params={"run": run, "key_zh": key_zh, "key_en": key_en}).to_arrow_table()
     finally:

@@ -257,6 +257,11 @@ def prepare_file(path: Path, campaign: Campaign, tokenizer: Tokenizer, kind_name
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return Prepared(result, None)
     result.seconds = (dt.datetime.now() - started).total_seconds()
+    if raw.other_sheets:  # one file, one table: the clerk must know the other sheets were not read
+        shown = "、".join(f"“{n}”" for n in raw.other_sheets)
+        notes.append((f"工作簿中的工作表{shown}也有表头，未读取(只读取了“{raw.sheet}”)；请把每个工作表另存为一个文件报送",
+                      f"sheet(s) {', '.join(raw.other_sheets)} also hold headers and were NOT read (only "
+                      f"'{raw.sheet}' was): send each sheet as a file of its own"))
     if raw.header_row > 1:  # a title above the headers (reader.header_row_index)
         skipped = raw.header_row - 1
         notes.insert(0, (f"表头在第{raw.header_row}行，其上方{skipped}行(标题等)已跳过"
@@ -408,8 +413,9 @@ def _say(result: FileResult, prepared: Prepared, status: str, dups: int, n_old: 
     if prepared.blank_rows:
         notes.append((f"跳过空行{prepared.blank_rows}行", f"{prepared.blank_rows} blank rows skipped"))
     if prepared.ignored:
-        notes.append((f"未识别的列已忽略：{'、'.join(prepared.ignored)}",
-                      f"unrecognised columns ignored: {', '.join(prepared.ignored)}"))
+        shown, more = prepared.ignored[:20], len(prepared.ignored) - 20
+        notes.append((f"未识别的列已忽略：{'、'.join(shown)}" + (f"等{len(prepared.ignored)}列" if more > 0 else ""),
+                      f"unrecognised columns ignored: {', '.join(shown)}" + (f" and {more} more" if more > 0 else "")))
     notes += prepared.notes
     n = result.rows_rejected
     of_dups = (f"(其中{dups}行与已入库的其他文件重复)", f" ({dups} repeating rows of another file already loaded)") \

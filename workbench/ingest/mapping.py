@@ -90,7 +90,7 @@ def display_header(h: str) -> str:
     """A header as messages may quote it: a known header as it is, anything else through
     :func:`~workbench.ingest.scrub.shown` — a file without a header row has its first data row
     here, names, ID numbers and phones included."""
-    return h if is_known_header(h) else shown(str(h))
+    return h if is_known_header(h) else shown(str(h), headers=True)
 
 
 @dataclass
@@ -114,16 +114,22 @@ def map_headers(kind: Kind, headers: list[str], profile: Profile | None = None) 
                     f"'{theirs}' to unknown field '{ours}' of {kind.name}"
                 )
             renames[_norm(theirs)] = target
-    columns, ignored, seen = {}, [], set()
+    columns, ignored, seen = {}, [], {}
     for i, h in enumerate(headers):
         key = _norm(h)
         name = renames.get(key) or index.get(key)
-        if name is None or name in seen:
+        if name is not None and name in seen:  # which of two columns holds the data? the clerk must say
+            j = seen[name]
+            raise IngestError(
+                f"表头重复：第{j + 1}列“{display_header(headers[j])}”和第{i + 1}列“{display_header(h)}”都是"
+                f"“{kind.field(name).zh}”，请删除或改名其中一列后重新报送 / columns {j + 1} and {i + 1} are both "
+                f"{name}: delete or rename one of them")
+        if name is None:
             if h:
                 ignored.append(display_header(h))
             continue
         columns[i] = name
-        seen.add(name)
+        seen[name] = i
     defaults = dict(profile.defaults) if profile else {}
     missing = [f.zh for f in kind.fields if f.required and f.name not in seen and f.name not in defaults]
     return Mapping(kind, columns, ignored, missing, defaults)

@@ -39,6 +39,7 @@ class RawTable:
     sheet: str | None = None
     blank_rows: int = 0
     header_row: int = 1  # spreadsheet row of the headers: below a title, it is not row 1
+    other_sheets: tuple[str, ...] = ()  # further sheets of a workbook that hold headers too (not read)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Source:
     sheet: str | None = None
     blank_rows: int = 0
     header_row: int = 1
+    other_sheets: tuple[str, ...] = ()
 
 
 def source_from_raw(raw: RawTable) -> Source:
@@ -64,7 +66,8 @@ def source_from_raw(raw: RawTable) -> Source:
     names = [str(i) for i in range(len(cols))]
     data = pa.Table.from_arrays([*cols, pa.array(raw.rows.to_numpy(dtype="int64"), type=pa.int64())],
                                 names=[*names, "_row"])
-    return Source(raw.headers, data, raw.file_format, raw.encoding, raw.sheet, raw.blank_rows, raw.header_row)
+    return Source(raw.headers, data, raw.file_format, raw.encoding, raw.sheet, raw.blank_rows, raw.header_row,
+                  raw.other_sheets)
 
 
 def _fail(path: Path, zh: str, en: str) -> IngestError:
@@ -204,21 +207,21 @@ def read_xlsx(path: Path, sheet_name: str | None = None) -> RawTable:
             names = [sheet_name]
         if not names:
             raise _fail(path, "工作簿中没有工作表", "the workbook has no sheet")
-        chosen, raw = names[0], wb.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
-        if sheet_name is None and len(names) > 1 and not _has_headers(raw):
-            # the data on another sheet (a cover sheet or notes first): the first sheet with headers
-            for name in names[1:]:
-                other = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                if _has_headers(other):
-                    chosen, raw = name, other
-                    break
+        with_headers = [n for n in names if _has_headers(wb.get_sheet_by_name(n).to_python(nrows=HEADER_SEARCH_ROWS))] \
+            if sheet_name is None and len(names) > 1 else names[:1]
+        # the data on another sheet (a cover sheet or notes first): the first sheet with headers
+        chosen = with_headers[0] if with_headers else names[0]
+        raw = wb.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        others = tuple(n for n in with_headers if n != chosen)
     except IngestError:
         raise
     except Exception as exc:  # calamine raises its own types for damaged zips
         raise _fail(path, f"Excel文件已损坏或不完整，无法打开({type(exc).__name__})，请重新导出后报送",
                     f"the Excel file is damaged or truncated and cannot be opened ({exc})") from exc
     rows = [[_cell_text(v) for v in r] for r in raw]
-    return _frame(path, rows, "xlsx", None, chosen)
+    table = _frame(path, rows, "xlsx", None, chosen)
+    table.other_sheets = others
+    return table
 
 
 def _has_headers(rows: list[list]) -> bool:

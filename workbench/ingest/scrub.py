@@ -57,8 +57,9 @@ def _grouped(m: re.Match) -> str:
     return m.group(0)
 
 
-def scrub(text: str, known: list[tuple[str, str]]) -> str:
-    """``text`` with identifiers masked; ``known`` = (identifier type, raw value) of the row."""
+def scrub(text: str, known: list[tuple[str, str]], roles: bool = True) -> str:
+    """``text`` with identifiers masked; ``known`` = (identifier type, raw value) of the row;
+    ``roles``: a 2–3 character word after a role word is a name (not in headers: 经办人手机)."""
     out = text
     for id_type, value in sorted(known, key=lambda kv: -len(kv[1] or "")):
         if value and len(value) >= 2 and value in out:
@@ -66,10 +67,14 @@ def scrub(text: str, known: list[tuple[str, str]]) -> str:
     for pattern, id_type in _PATTERNS:
         out = pattern.sub(lambda m, t=id_type: mask(t, m.group(0).upper()) or "*", out)
     out = _GROUPED.sub(_grouped, out)
-    return _ROLE_NAME.sub(lambda m: m.group(1) + (mask("name", m.group(2)) or "*"), out)
+    return _ROLE_NAME.sub(lambda m: m.group(1) + (mask("name", m.group(2)) or "*"), out) if roles else out
 
 
-def shown(value: str, allowed: tuple[str, ...] | frozenset[str] = ()) -> str:
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def shown(value: str, allowed: tuple[str, ...] | frozenset[str] = (), code: bool = False,
+          headers: bool = False) -> str:
     """A rejected value as the receipt and ``rejects`` may show it (问题值): identifiers masked.
 
     A value in the wrong column is often an identifier — an ID number in the policy line, a name and
@@ -77,8 +82,14 @@ def shown(value: str, allowed: tuple[str, ...] | frozenset[str] = ()) -> str:
     of 9 or more digits and any lone 2–3 character Chinese word (a name) are masked too, unless the
     word is (part of) one of the field's ``allowed`` values. The clerk still sees
     the value's shape and the reason; a wrong category word of four or more characters stays whole.
+    ``code``: the column holds codes (公司代码), where no Chinese belongs — a footer row there
+    (制表人黄萍电话…) has its spaces removed and its name glued to other words, so every run of
+    Chinese characters is masked after its first. ``headers``: the value is a header cell, where a
+    role word followed by a word (经办人手机) is a column name, not a person.
     """
-    out = scrub(value, [])
+    out = scrub(value, [], roles=not headers)
     out = _LONG_DIGITS.sub(lambda m: mask("bank_card", m.group(0)) or "*", out)
+    if code:
+        return _CJK_RUN.sub(lambda m: m.group(0)[0] + "*" * (len(m.group(0)) - 1), out)
     return _LONE_NAME.sub(
         lambda m: m.group(0) if any(m.group(0) in a for a in allowed) else (mask("name", m.group(0)) or "*"), out)

@@ -63,17 +63,28 @@ class Validated:
     rows_rejected: int = 0
 
 
-def _safe_mask(id_type: str | None, raw: str, allowed: tuple[str, ...] = ()) -> str:
+def _safe_mask(id_type: str | None, raw: str, allowed: tuple[str, ...] = (), code: bool = False) -> str:
     """Masked form of an offending value: never the whole identifier, not even in the wrong column
-    (see :func:`workbench.ingest.scrub.shown`)."""
+    (see :func:`workbench.ingest.scrub.shown`; ``code``: a code column, where no Chinese belongs)."""
     s = ids.normalize_text(raw)
     if not id_type:
-        return shown(s, allowed)[:60]
+        return shown(s, allowed, code)[:60]
     if id_type == "name":
         return (s[:1] + "*" * max(1, len(s) - 1)) if s else ""
+    masked = shown(s)
+    if masked != s:  # another identifier in this column (a name and mobile as the account): masked as that
+        return masked[:60]
     if len(s) <= 5:
         return "*" * len(s)
     return s[:3] + "*" * (len(s) - 5) + s[-2:]
+
+
+def _shown_array(values: pa.Array) -> pa.Array:
+    """:func:`~workbench.ingest.scrub.shown` over an array, once per distinct value: a footer row
+    (制表人 … 电话 … 身份证 …) or an ID in the company column is rejected, and shown masked."""
+    uniq = pc.unique(values)
+    masked = pa.array([None if v is None else shown(v, code=True)[:60] for v in uniq.to_pylist()], pa.string())
+    return masked.take(pc.index_in(values, value_set=uniq))
 
 
 def _q(name: str) -> str:
@@ -213,7 +224,7 @@ def _field_lookup(f: Field, uniq: list[str], extra, max_amount: float, issues: _
             en = f"{en}: {', '.join(f.allowed)}"
         if sev == "error":
             errs[i] = issues.id(seq, f.name, header, "error", code, f"{f.zh}：{zh}", f"{f.name}: {en}")
-            vmasks[i] = _safe_mask(f.identifier, u[i], tuple(f.allowed or ()))
+            vmasks[i] = _safe_mask(f.identifier, u[i], tuple(f.allowed or ()), f.type == "code")
         else:
             notes[i] = issues.id(seq, f.name, header, sev, code, f"{f.zh}：{zh}", f"{f.name}: {en}")
     return _lookup(u, vals, errs, notes, vmasks, SQL_TYPES[f.type])
@@ -625,7 +636,7 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
                         f"company code differs from the file's company ({company}); send your own records only")
         r = res[COMPANY_FIELD]
         flag(per_row(kind.field(COMPANY_FIELD), pc.not_equal(r.value, company)), iid,
-             lambda cond, r=r: r.kept(r.value, cond))
+             lambda cond, r=r: _shown_array(r.kept(r.value, cond)))
     for j, c in enumerate(kind.checks):
         iid = issues.id(at_seq + 1 + j, c.left, header_of.get(c.left), "error", "cross_field",
                         f"{kind.field(c.left).zh}/{kind.field(c.right).zh}：{c.zh}", f"{c.left}/{c.right}: {c.en}")
