@@ -20,7 +20,8 @@ import re
 from ..protect import mask
 
 ROLE_WORDS = ("被保险人", "投保人", "受益人", "领款人", "委托代理人", "代理人", "协保员", "村干部", "驾驶员",
-              "驾驶人", "伤者", "车主", "中介", "黄牛", "业务员", "经办人", "组织者", "户主", "死者", "患者")
+              "驾驶人", "伤者", "车主", "中介", "黄牛", "业务员", "经办人", "组织者", "户主", "死者", "患者",
+              "联系人", "报案人", "申请人", "监护人", "收款人", "当事人")
 #: Characters that end a name: particles and counters that follow a name in these texts.
 _NOT_NAME = "的在于与和及非是为等共向从对被已未不均所个户名位次起件家辆笔赔款账号称系将把让给由"
 _ROLE_NAME = re.compile(
@@ -48,7 +49,9 @@ _LONE_NAME = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9
 
 def _grouped(m: re.Match) -> str:
     digits = re.sub(r"[ \-]", "", m.group(0)).upper()
-    if re.fullmatch(r"1[3-9][0-9]{9}", digits):
+    if re.fullmatch(r"861[3-9][0-9]{9}", digits):  # +86 137 1111 2222 (the '+' stays outside)
+        return "86" + (mask("phone", digits[2:]) or "*")
+    if re.fullmatch(r"1[3-9][0-9]{9}|0[1-9][0-9]{8,10}", digits):  # a mobile, a landline 0431-84381650
         return mask("phone", digits) or "*"
     if re.fullmatch(r"[0-9]{17}[0-9X]|[0-9]{15}", digits):
         return mask("id_number", digits) or "*"

@@ -24,6 +24,7 @@ which may not spill to disk (``temp_directory`` is empty): what leaves is tokens
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from . import fastpath
 from . import values as V
 from .mapping import Mapping
 from .reader import RawTable, Source, source_from_raw
-from .scrub import scrub, shown
+from .scrub import ROLE_WORDS, scrub, shown
 
 ID_CARD = "居民身份证"
 _ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(),
@@ -61,6 +62,11 @@ class Validated:
     rows_normalised: int
     rows_warned: int
     rows_rejected: int = 0
+
+
+#: A text value worth a look for identifiers: 11 or more digits (grouped or not) or a role word
+#: followed by a Chinese character (see :mod:`workbench.ingest.scrub`).
+SUSPECT_TEXT = "[0-9][0-9 \\-]{9,}[0-9Xx]|(?:" + "|".join(ROLE_WORDS) + ")[\u4e00-\u9fff]"
 
 
 def _safe_mask(id_type: str | None, raw: str, allowed: tuple[str, ...] = (), code: bool = False) -> str:
@@ -594,6 +600,30 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
             mask[changed] = True
             scrubbed[f.name] = pc.replace_with_mask(text_col, pa.array(mask), pa.array(clean_texts, type=text_col.type))
             scrub_notes.append((rows.take(pa.array(changed)), pa.array(np.full(len(changed), iid, dtype=np.int32))))
+
+    # --- other text columns (diagnosis, hospital, accident place …): the same masking, on the
+    # distinct values that can hold an identifier — a long number, a role word and a name (驾驶员
+    # 周国强称), a value shifted from another column — found by one regular expression in Arrow
+    for f in (f for f in kind.fields if f.type == "text" and not f.free_text and not f.identifier):
+        r = res[f.name]
+        if not len(r.value):
+            continue
+        suspect = pc.fill_null(pc.match_substring_regex(r.value, SUSPECT_TEXT), False)
+        pos = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+        clean = {int(i): scrub(t, []) for i, t in zip(pos, r.value.take(pa.array(pos)).to_pylist(), strict=True)}
+        changed = {i: t for i, t in clean.items() if t != r.value[i].as_py()}
+        if not changed:
+            continue
+        flag = np.zeros(len(r.value), dtype=bool)
+        flag[list(changed)] = True
+        new_values = r.value.to_pylist()
+        for i, t in changed.items():
+            new_values[i] = t
+        res[f.name] = dataclasses.replace(r, value=pa.array(new_values, r.value.type))
+        iid = issues.id(len(order), f.name, header_of.get(f.name), "normalised", "text_scrubbed",
+                        f"{f.zh}：文中的姓名、证件号等个人信息已脱敏", f"{f.name}: identifiers in the text masked")
+        hit = pc.fill_null(r.rows(pa.array(flag)), False)
+        scrub_notes.append((rows.filter(hit), pa.array(np.full(pc.sum(hit).as_py() or 0, iid, dtype=np.int32))))
 
     # --- row checks: the field checks' errors, required, company, cross-field, window -------
     # each check is a boolean per distinct value (or per row), spread over the rows by index
