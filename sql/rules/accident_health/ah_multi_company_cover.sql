@@ -28,24 +28,25 @@
 --   usually not disclosed on the proposal form (隐瞒信息). Employer group cover is excluded because
 --   the insured did not choose it.
 -- portable: true
-WITH eligible AS (
-    SELECT company_code, policy_no, insured_id_token, insured_id_mask, line, sum_insured, start_date
-    FROM ah_policy
-    WHERE insured_id_token IS NOT NULL AND line IN ('意外险', '医疗险')
-      AND coalesce(channel, '') <> '团体保险' AND start_date IS NOT NULL
-),
-candidates AS (
+WITH candidates AS (
     -- persons insured at min_companies insurers at all: grouped on the two columns it needs, so
-    -- the policy details are carried only for these few
+    -- the policy details are carried only for these few. Read from the table itself, not from a
+    -- step shared with source, which would be held in memory with every detail of every policy
     SELECT insured_id_token
-    FROM (SELECT DISTINCT insured_id_token, company_code FROM eligible) AS pc
+    FROM (SELECT DISTINCT insured_id_token, company_code
+          FROM ah_policy
+          WHERE insured_id_token IS NOT NULL AND line IN ('意外险', '医疗险')
+            AND coalesce(channel, '') <> '团体保险' AND start_date IS NOT NULL) AS pc
     GROUP BY insured_id_token
     HAVING count(*) >= $min_companies
 ),
 source AS (
+    -- the same eligible policies (group cover excluded), of the candidates alone
     SELECT e.company_code, e.policy_no, e.insured_id_token, e.insured_id_mask, e.line, e.sum_insured,
            e.start_date
-    FROM eligible AS e JOIN candidates AS c ON c.insured_id_token = e.insured_id_token
+    FROM ah_policy AS e JOIN candidates AS c ON c.insured_id_token = e.insured_id_token
+    WHERE e.insured_id_token IS NOT NULL AND e.line IN ('意外险', '医疗险')
+      AND coalesce(e.channel, '') <> '团体保险' AND e.start_date IS NOT NULL
 ),
 anchors AS (
     SELECT DISTINCT s.insured_id_token, s.start_date

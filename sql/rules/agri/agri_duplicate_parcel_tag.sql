@@ -22,7 +22,42 @@
 --   policy built on another farmer's land). Unlike a farmer-and-crop comparison this cannot be an
 --   honest second field, which is why the rule is near-certain on its own.
 -- portable: true
-WITH items AS (
+WITH parcel_spans AS (
+    -- every item named, with the policy period alone: the grouping below reads them all, so
+    -- nothing else is carried through it
+    SELECT start_date, end_date, trim(item) AS item
+    FROM (SELECT start_date, end_date, unnest(string_split(parcel_codes, ';')) AS item
+          FROM agri_policy WHERE parcel_codes IS NOT NULL) AS p
+),
+ear_tag_spans AS (
+    SELECT start_date, end_date, trim(item) AS item
+    FROM (SELECT start_date, end_date, unnest(string_split(ear_tags, ';')) AS item
+          FROM agri_policy WHERE ear_tags IS NOT NULL) AS t
+),
+repeated AS (
+    -- named at least min_policies times at all (policy rows, not yet distinct): the only items
+    -- that can be on that many policies. Most are named exactly twice, by a policy and its
+    -- renewal; two rows can overlap only if the later start is not after the earlier end, so those
+    -- are dropped in the same grouping (a row ending before it starts, or an item named three
+    -- times or more, is left to the exact test below). Grouped per item type, the item alone as
+    -- key. The empty item is dropped in candidates: testing it here would trim every item twice
+    SELECT 'parcel' AS item_type, item
+    FROM parcel_spans
+    GROUP BY item
+    HAVING count(*) >= $min_policies
+       AND (count(*) > 2 OR max(start_date) <= min(end_date)
+            OR count(CASE WHEN end_date < start_date THEN 1 END) > 0)
+    UNION ALL
+    SELECT 'ear_tag' AS item_type, item
+    FROM ear_tag_spans
+    GROUP BY item
+    HAVING count(*) >= $min_policies
+       AND (count(*) > 2 OR max(start_date) <= min(end_date)
+            OR count(CASE WHEN end_date < start_date THEN 1 END) > 0)
+),
+items AS (
+    -- split again with the policy details, kept only for the few repeated items: cheaper than
+    -- holding the details of every item until the grouping is done
     SELECT company_code, policy_no, farmer_id_token, farmer_id_mask, start_date, end_date, sum_insured,
            'parcel' AS item_type, trim(item) AS item
     FROM (SELECT company_code, policy_no, farmer_id_token, farmer_id_mask, start_date, end_date,
@@ -35,14 +70,6 @@ WITH items AS (
                  sum_insured, unnest(string_split(ear_tags, ';')) AS item
           FROM agri_policy WHERE ear_tags IS NOT NULL) AS t
 ),
-repeated AS (
-    -- named at least min_policies times at all (policy rows, not yet distinct): the only items
-    -- that can be on that many policies, a small part of all; the costly distinct steps run on them
-    SELECT item_type, item
-    FROM items WHERE item <> ''
-    GROUP BY item_type, item
-    HAVING count(*) >= $min_policies
-),
 source AS (
     SELECT DISTINCT i.company_code, i.policy_no, i.farmer_id_token, i.farmer_id_mask, i.start_date,
            i.end_date, i.sum_insured, i.item_type, i.item
@@ -50,7 +77,7 @@ source AS (
 ),
 candidates AS (
     SELECT item_type, item
-    FROM source
+    FROM source WHERE item <> ''
     GROUP BY item_type, item
     HAVING count(DISTINCT company_code || '/' || policy_no) >= $min_policies
 ),
