@@ -183,6 +183,30 @@ def test_hub_entity_links_nothing(fix):
     assert ring_claims(fix, rings(fix).iloc[0].clue_id) == {"K1", "K2", "K3", "K4", "U1"}
 
 
+def test_entity_shared_by_periphery_claims(fix):
+    """An entity on no flagged claim that two periphery claims of a ring share is one of its links,
+    its degree counted over the whole graph like any other: a hub there links nothing."""
+    # U3 joins the ring through t2 and shares tU with U1 (tU is also on U2, outside the ring)
+    fix.add("auto_claim", company_code="C02", claim_no="U3", reporter_phone="t2", driver_phone="tU")
+    run(fix, max_degree=5)
+    ring = rings(fix).iloc[0]
+    assert ring_claims(fix, ring.clue_id) == {"K1", "K2", "K3", "K4", "U1", "U3"}
+    links = fix.con.execute(
+        "SELECT entity_type, token, claim_count, company_count FROM ring_links "
+        "WHERE clue_id = ? ORDER BY entity_type, token",
+        [ring.clue_id],
+    ).fetchall()
+    assert ("phone", "PH_tU", 2, 2) in links and ("phone", "PH_t2", 3, 2) in links
+    for i in range(3):  # tU on three more claims elsewhere: on six in all, a hub above max_degree
+        fix.add("auto_claim", company_code="C03", claim_no=f"T{i}", driver_phone="tU")
+    run(fix, max_degree=5)
+    ring = rings(fix).iloc[0]
+    assert ring_claims(fix, ring.clue_id) == {"K1", "K2", "K3", "K4", "U1", "U3"}
+    tokens = {t for (t,) in fix.con.execute(
+        "SELECT token FROM ring_links WHERE clue_id = ?", [ring.clue_id]).fetchall()}
+    assert "PH_tU" not in tokens and "PH_t2" in tokens
+
+
 def test_organisations_and_vehicles_link_nothing(fix):
     for no in ("K1", "B1"):
         fix.con.execute(

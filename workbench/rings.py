@@ -31,6 +31,17 @@ claims or people, those of severity 3 or more adding up to ``min_weight`` —
 members flagged independently by different substantive rules, not one flagged
 person and their family dressed up by weak context flags.  Its fraud kind is the most common kind among those clues;
 the links that hold it together are written to ``ring_links``.
+
+How the graph is built: each claim is joined once to its policy (``_ring_<family>_src``: its link
+tokens and the policy's columns). The policy tables are the largest the search reads, and decoding
+their columns is most of its time: a filtered pass over them costs as much as this one join, so the
+policy side is read once and every later stage filters these rows. The flagged claims are found
+first; the entities on them, and their edges over all claims (one semi-join per link column), make
+the graph: only the claims on those entities are numbered and have their record kind named, never
+every claim. A member claim's evidence takes its policy columns from the same rows. Of the members'
+entities, only those on two or more claims of one ring can be its links; those of them on no flagged
+claim (shared by periphery claims) have their edges found by a second such pass, so that their
+degree, too, is the whole graph's.
 """
 
 from __future__ import annotations
@@ -204,32 +215,107 @@ def _links_of(family: str) -> list[tuple[str, str, str, str]]:
 
 
 def _link_source_sql(family: str) -> str:
-    """``_ring_<family>_src``: every claim of the family (``_ring_claims``) with its link tokens
-    (``t0``, ``t1`` … in :func:`_links_of` order) and the columns it takes from its policy, so the
-    evidence stage need not scan the policy table (many times the claims' size) again."""
+    """``_ring_<family>_src``: every claim row of the family (``company_code``, ``record_no``) with
+    its link tokens (``t0``, ``t1`` … in :func:`_links_of` order) and the columns it takes from its
+    policy. One join of the claims to their policies is the cheapest way to the policy side: the
+    policy table (the largest) is read once, where each filtered pass over it would cost as much;
+    the graph stages below filter these rows instead of numbering and unpivoting every claim."""
     claim_table, policy_table, pcols, extra = _POLICY_JOIN[family]
     toks = ", ".join(f"{tok} AS t{i}" for i, (_, tok, _, _) in enumerate(_links_of(family)))
     return (
         f"CREATE OR REPLACE TEMP TABLE _ring_{family}_src AS\n"
-        f"SELECT cid, {toks}, {', '.join(pcols)} FROM (\n"
-        f"    SELECT k.cid, c.*, {', '.join('p.' + x for x in pcols)}\n"
-        f"    FROM _ring_claims AS k\n"
-        f"    JOIN {claim_table} AS c ON k.family = '{family}' AND c.company_code = k.company_code "
-        f"AND c.claim_no = k.record_no\n"
+        f"SELECT company_code, claim_no AS record_no, {toks}, {', '.join(pcols)} FROM (\n"
+        f"    SELECT c.*, {', '.join('p.' + x for x in pcols)}\n"
+        f"    FROM {claim_table} AS c\n"
         f"    LEFT JOIN {policy_table} AS p ON p.company_code = c.company_code "
-        f"AND p.policy_no = c.policy_no{extra}\n) AS s"
+        f"AND p.policy_no = c.policy_no{extra}\n"
+        f"    WHERE c.claim_no IS NOT NULL\n) AS s"
     )
 
 
-def _link_edges_sql(families: list[str]) -> str:
-    """(claim id, entity type, token) of every link over all claims: the graph the components
-    are found in."""
-    parts = [
-        f"SELECT cid, '{etype}' AS entity_type, t{i} AS token FROM _ring_{family}_src WHERE t{i} IS NOT NULL"
+def _flagged_claims_sql(families: list[str]) -> str:
+    """``_ring_flagged_claims``: the claim nodes whose (company, number) some flagged record names,
+    with the claim table as their record kind (:func:`_fix_period` names the true one)."""
+    parts = "\n    UNION ALL\n    ".join(
+        f"SELECT DISTINCT company_code, record_no, '{family}' AS family, "
+        f"'{_POLICY_JOIN[family][0]}' AS record_kind FROM _ring_{family}_src\n"
+        "    WHERE (company_code, record_no) IN (SELECT company_code, record_no FROM _ring_flagged_records)"
+        for family in families
+    )
+    return f"CREATE OR REPLACE TEMP TABLE _ring_flagged_claims AS\n    {parts}"
+
+
+def _flagged_entities_sql(families: list[str]) -> str:
+    """``_ring_scan``: the link entities (type, token) on the flagged claims, their own and their
+    policies' — the only entities a ring can be held together by."""
+    ctes = ",\n".join(
+        f"{family}_flagged AS MATERIALIZED (\n"
+        f"    SELECT * FROM _ring_{family}_src WHERE (company_code, record_no) IN (\n"
+        f"        SELECT company_code, record_no FROM _ring_flagged_claims WHERE family = '{family}')\n)"
+        for family in families
+    )
+    tokens = "\n    UNION ALL\n    ".join(
+        f"SELECT '{etype}' AS entity_type, t{i} AS token FROM {family}_flagged"
         for family in families
         for i, (etype, _, _, _) in enumerate(_links_of(family))
+    )
+    return (
+        "CREATE OR REPLACE TEMP TABLE _ring_scan AS\nWITH " + ctes + "\n"
+        f"SELECT DISTINCT entity_type, token FROM (\n    {tokens}\n) AS t WHERE token IS NOT NULL"
+    )
+
+
+def _scan_sql(family: str, types: set[str]) -> list[str]:
+    """Every link edge (family, company, claim number, entity type, token) of the family whose entity
+    is in ``_ring_scan`` (of ``types``), over all claims: one semi-join per link column on the few
+    entities of its type (measured faster than OR-ed IN-lists over all columns at once, and than
+    unpivoting every claim's links and joining them)."""
+    return [
+        f"SELECT '{family}' AS family, company_code, record_no, '{etype}' AS entity_type, t{i} AS token "
+        f"FROM _ring_{family}_src "
+        f"WHERE t{i} IN (SELECT token FROM _ring_scan WHERE entity_type = '{etype}')"
+        for i, (etype, _, _, _) in enumerate(_links_of(family))
+        if etype in types
     ]
-    return "CREATE OR REPLACE TEMP TABLE _ring_link_edges AS\n" + "\nUNION ALL\n".join(parts)
+
+
+def _scan_links(engine: Engine, families: list[str], period: str) -> None:
+    """Add every link edge of the entities in ``_ring_scan`` (over all claims, so their degree is
+    the whole graph's) to ``_ring_link_edges``, numbering (``cid``) the claims not seen before and
+    naming their true record kinds: only claims on these entities become graph nodes."""
+    x = engine.execute
+    types = {t for (t,) in engine.con.execute("SELECT DISTINCT entity_type FROM _ring_scan").fetchall()}
+    if not types:
+        return
+    x(
+        "CREATE OR REPLACE TEMP TABLE _ring_scan_edges AS\n"
+        + "\nUNION ALL\n".join(q for f in families for q in _scan_sql(f, types)),
+        what="ring graph scan",
+    )
+    kinds = " ".join(f"WHEN '{f}' THEN '{_POLICY_JOIN[f][0]}'" for f in families)
+    x(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ring_new_claims AS
+        SELECT CAST((SELECT coalesce(max(cid), 0) FROM _ring_claims) + row_number() OVER () AS BIGINT) AS cid,
+               company_code, record_no, family, CASE family {kinds} END AS record_kind
+        FROM (SELECT DISTINCT family, company_code, record_no FROM _ring_scan_edges) AS s
+        WHERE NOT EXISTS (SELECT 1 FROM _ring_claims AS k
+                          WHERE k.family = s.family AND k.company_code = s.company_code
+                            AND k.record_no = s.record_no)
+    """,
+        what="ring claims",
+    )
+    _fix_period(engine, period, "_ring_new_claims")
+    x("INSERT INTO _ring_claims SELECT * FROM _ring_new_claims", what="ring claims")
+    x(
+        """
+        INSERT INTO _ring_link_edges
+        SELECT k.cid, e.entity_type, e.token
+        FROM _ring_scan_edges AS e JOIN _ring_claims AS k USING (family, company_code, record_no)
+    """,
+        what="ring graph",
+    )
+    x("INSERT INTO _ring_scanned SELECT entity_type, token FROM _ring_scan", what="ring graph")
 
 
 def _evidence_edges_sql(families: list[str]) -> str:
@@ -244,7 +330,7 @@ def _evidence_edges_sql(families: list[str]) -> str:
             f"    FROM _ring_member_claims AS m\n"
             f"    JOIN {claim_table} AS c ON m.family = '{family}' AND c.company_code = m.company_code "
             f"AND c.claim_no = m.record_no\n"
-            f"    JOIN _ring_{family}_src AS p ON p.cid = m.cid\n)"
+            f"    JOIN _ring_{family}_src AS p ON p.company_code = m.company_code AND p.record_no = m.record_no\n)"
         )
         edges += [
             f"SELECT cid, paid_amount AS amount, '{etype}' AS entity_type, {tok} AS token, {mask} AS mask, "
@@ -291,26 +377,12 @@ def _families(period: str) -> list[str]:
     return [f for f in _POLICY_JOIN if period != "pre2017" or f == "ah"]
 
 
-def _claims_sql(families: list[str]) -> str:
-    """Every claim of ``families``, numbered (``cid``): the graph's claim nodes are integers,
-    joined and grouped far faster than ``company|kind|number`` strings over millions of edges."""
-    parts = "\n    UNION ALL\n    ".join(
-        f"SELECT DISTINCT company_code, claim_no AS record_no, '{family}' AS family, '{table}' AS record_kind "
-        f"FROM {table} WHERE claim_no IS NOT NULL"
-        for family, (table, *_) in ((f, _POLICY_JOIN[f]) for f in families)
-    )
-    return (
-        "CREATE OR REPLACE TEMP TABLE _ring_claims AS\n"
-        f"SELECT CAST(row_number() OVER () AS BIGINT) AS cid, * FROM (\n    {parts}\n) AS k"
-    )
-
-
-def _fix_period(engine: Engine, period: str) -> None:
-    """A pre-2017 claim is an ``ah_claim_hist`` record; name each claim node's true record kind."""
+def _fix_period(engine: Engine, period: str, table: str) -> None:
+    """A pre-2017 claim is an ``ah_claim_hist`` record; name each claim node's true record kind
+    (run on the small tables of claim nodes only; a kind already fixed stays)."""
     if period != "campaign":
         engine.execute(
-            "UPDATE _ring_claims AS o SET record_kind = "
-            + engine.record_kind_sql(period),
+            f"UPDATE {table} AS o SET record_kind = " + engine.record_kind_sql(period),
             what="kinds",
         )
 
@@ -324,29 +396,60 @@ def find_rings(
     started = time.perf_counter()
     x = engine.execute
     families = _families(period)
-    x(_claims_sql(families), what="ring claims")
-    _fix_period(engine, period)
-    for family in families:
-        x(_link_source_sql(family), what=f"ring graph {family}")
-    x(_link_edges_sql(families), what="ring graph")
     # the core: claims some other rule already flagged; only they may bridge one another. A clue
     # explained by a whitelisted entity (a verified cooperative account …) flags nothing here.
     x(
         f"""
-        CREATE OR REPLACE TEMP TABLE _ring_flagged AS
+        CREATE OR REPLACE TEMP TABLE _ring_flagged_records AS
         WITH wl_clues AS (
             SELECT DISTINCT e.clue_id
             FROM clue_entities AS e JOIN ({whitelist_entities_sql()}) AS w
               ON w.entity_type = e.entity_type AND w.token = e.token
         )
-        SELECT DISTINCT k.cid
+        SELECT DISTINCT r.company_code, r.record_kind, r.record_no
         FROM clue_records AS r JOIN clues AS c ON c.clue_id = r.clue_id
-        JOIN _ring_claims AS k ON k.company_code = r.company_code AND k.record_kind = r.record_kind
-         AND k.record_no = r.record_no
         WHERE c.current AND c.period = $period AND c.rule_id <> 'ring'
           AND c.clue_id NOT IN (SELECT clue_id FROM wl_clues)
     """,
         {"period": period},
+        what="ring core",
+    )
+    for family in families:
+        x(_link_source_sql(family), what=f"ring graph {family}")
+    x(_flagged_claims_sql(families), what="ring core")
+    _fix_period(engine, period, "_ring_flagged_claims")
+    x(
+        """
+        DELETE FROM _ring_flagged_claims AS k WHERE NOT EXISTS (
+            SELECT 1 FROM _ring_flagged_records AS r
+            WHERE r.company_code = k.company_code AND r.record_kind = k.record_kind
+              AND r.record_no = k.record_no)
+    """,
+        what="ring core",
+    )
+    # the graph: the claims on the flagged claims' link entities, with all their edges to them,
+    # numbered as they are found
+    x(
+        "CREATE OR REPLACE TEMP TABLE _ring_claims (cid BIGINT, company_code VARCHAR, "
+        "record_no VARCHAR, family VARCHAR, record_kind VARCHAR)",
+        what="ring claims",
+    )
+    x(
+        "CREATE OR REPLACE TEMP TABLE _ring_link_edges (cid BIGINT, entity_type VARCHAR, token VARCHAR)",
+        what="ring graph",
+    )
+    x(
+        "CREATE OR REPLACE TEMP TABLE _ring_scanned (entity_type VARCHAR, token VARCHAR)",
+        what="ring graph",
+    )
+    x(_flagged_entities_sql(families), what="ring entities")
+    _scan_links(engine, families, period)
+    x(
+        """
+        CREATE OR REPLACE TEMP TABLE _ring_flagged AS
+        SELECT DISTINCT k.cid
+        FROM _ring_flagged_claims AS f JOIN _ring_claims AS k USING (family, company_code, record_no)
+    """,
         what="ring core",
     )
     # the entities that hold a ring together are those on a flagged claim (the core's links, and
@@ -422,13 +525,22 @@ def find_rings(
     )
     x(_evidence_edges_sql(families), what="ring evidence graph")
     # which member entities link claims (for the ring's list of links): the same test, for the
-    # members' entities (a periphery claim's other entities were not among those above)
-    _link_entities(
-        engine, "_ring_member_links",
-        "SELECT DISTINCT entity_type, token FROM _ring_member_edges WHERE entity_type IN ("
-        + ", ".join(f"'{t}'" for t in LINK_TYPES) + ")",
-        params["max_degree"],
+    # members' entities that could be listed, those on two or more claims of one ring (an entity on
+    # one claim of a ring is no link of it, whatever its degree). Those on no flagged claim (shared
+    # by periphery claims) were not among the entities above: their edges are scanned for now.
+    member_entities = f"""
+        SELECT DISTINCT e.entity_type, e.token
+        FROM _ring_member_edges AS e JOIN _ring_lbl AS l ON l.node = e.cid
+        WHERE e.entity_type IN ({", ".join(f"'{t}'" for t in LINK_TYPES)})
+        GROUP BY l.label, e.entity_type, e.token HAVING count(DISTINCT e.cid) >= 2
+    """
+    x(
+        "CREATE OR REPLACE TEMP TABLE _ring_scan AS "
+        f"{member_entities} EXCEPT SELECT entity_type, token FROM _ring_scanned",
+        what="ring entities",
     )
+    _scan_links(engine, families, period)
+    _link_entities(engine, "_ring_member_links", member_entities, params["max_degree"])
     x(
         """
         CREATE OR REPLACE TEMP TABLE _ring_edges AS
