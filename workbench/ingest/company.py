@@ -66,11 +66,6 @@ def warehouse_companies(con: duckdb.DuckDBPyConnection) -> Companies:
     return Companies(frozenset(register), frozenset(register | seen))
 
 
-def known_companies(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """Company codes the warehouse knows: the company register (机构名录) and earlier submissions."""
-    return warehouse_companies(con).known
-
-
 def checked_company(code: str | None, companies: Companies) -> str | None:
     """``--company`` as given, upper-cased like the rows' codes; refused when the register lacks it."""
     if not code:

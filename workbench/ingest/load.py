@@ -30,7 +30,6 @@ from .company import (
     NO_COMPANIES,
     Companies,
     file_company,
-    known_companies,  # noqa: F401  (part of this module's interface)
     path_company,
     rows_with,
     upper_case_codes,
