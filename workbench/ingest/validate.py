@@ -93,34 +93,6 @@ def _shown_array(values: pa.Array) -> pa.Array:
     return masked.take(pc.index_in(values, value_set=uniq))
 
 
-def _own_names_in_text(con: duckdb.DuckDBPyConnection, kind: Kind, res: dict, src) -> dict:
-    """{text field: row positions} of the rows whose text column (not prose, not an identifier)
-    contains one of the row's own names (two characters or more) — nearly always none."""
-    texts = [f for f in kind.fields if f.type == "text" and not f.free_text and not f.identifier
-             and len(res[f.name].value)]
-    names = [g for g in kind.identifiers if g.identifier == "name"]
-    if not texts or not names:
-        return {}
-    cols = {"i": pa.array(np.arange(src.num_rows, dtype=np.int64))}
-    # the text columns as dictionary arrays (no string copied per row); DuckDB reads them as text
-    cols.update({f"t{j}": res[f.name].rows(res[f.name].value) if res[f.name].indices is None
-                 else pa.DictionaryArray.from_arrays(res[f.name].indices, res[f.name].value)
-                 for j, f in enumerate(texts)})
-    cols.update({f"n{k}": _combined(src.column(g.name)) for k, g in enumerate(names)})
-    con.register("own_names", pa.table(cols))
-    names_sql = ", ".join(f"CASE WHEN length(trim(n{k})) >= 2 THEN trim(n{k}) END AS m{k}" for k in range(len(names)))
-    hits_sql = ", ".join("coalesce(" + " OR ".join(f"contains(t{j}, m{k})" for k in range(len(names)))
-                         + f", FALSE) AS h{j}" for j in range(len(texts)))
-    try:
-        text_cols = ", ".join(f"t{j}" for j in range(len(texts)))
-        found = con.sql(f"SELECT * FROM (SELECT i, {hits_sql} FROM (SELECT i, {text_cols}, {names_sql} "
-                        f"FROM own_names)) WHERE {' OR '.join(f'h{j}' for j in range(len(texts)))} ORDER BY i").fetchall()
-    finally:
-        con.unregister("own_names")
-    return {f: [row[0] for row in found if row[1 + j]] for j, f in enumerate(texts)
-            if any(row[1 + j] for row in found)}
-
-
 def _q(name: str) -> str:
     """Quote a column name taken from the contract (never from data)."""
     return '"' + name.replace('"', '""') + '"'
@@ -652,21 +624,6 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
                         f"{f.zh}：文中的姓名、证件号等个人信息已脱敏", f"{f.name}: identifiers in the text masked")
         hit = pc.fill_null(r.rows(pa.array(flag)), False)
         scrub_notes.append((rows.filter(hit), pa.array(np.full(pc.sum(hit).as_py() or 0, iid, dtype=np.int32))))
-    # … and the row's own people named in them (患者卫丽娟自述头痛): one DuckDB pass finds the rows
-    # whose text contains one of the row's names; only those are scrubbed, per row
-    for f, where in _own_names_in_text(con, kind, res, src).items():
-        text_col = res[f.name].rows(res[f.name].value)
-        texts = text_col.take(pa.array(where)).to_pylist()
-        raw_ids = [_combined(src.column(g.name)).take(pa.array(where)).to_pylist() for g in kind.identifiers]
-        clean_texts = [scrub(t, [(g.identifier, (raw[i] or "").strip()) for g, raw in zip(kind.identifiers, raw_ids,
-                                                                                           strict=True)])
-                       for i, t in enumerate(texts)]
-        mask = np.zeros(n, dtype=bool)
-        mask[where] = True
-        scrubbed[f.name] = pc.replace_with_mask(text_col, pa.array(mask), pa.array(clean_texts, type=text_col.type))
-        iid = issues.id(len(order), f.name, header_of.get(f.name), "normalised", "text_scrubbed",
-                        f"{f.zh}：文中的姓名、证件号等个人信息已脱敏", f"{f.name}: identifiers in the text masked")
-        scrub_notes.append((rows.take(pa.array(where)), pa.array(np.full(len(where), iid, dtype=np.int32))))
 
     # --- row checks: the field checks' errors, required, company, cross-field, window -------
     # each check is a boolean per distinct value (or per row), spread over the rows by index
