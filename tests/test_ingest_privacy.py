@@ -118,21 +118,23 @@ def test_a_name_and_mobile_in_an_identifier_column_is_masked_as_such(tmp_path, c
 
 
 def test_identifiers_in_other_text_columns_are_masked_at_the_door(tmp_path, campaign, tokenizer):
-    """Not only the prose columns: a diagnosis, a hospital name or a bank name may hold a mobile, an
-    ID number shifted from another column, or a role word and a name — masked before they land."""
+    """Not only the prose columns: a diagnosis, a hospital name or a bank name may hold a mobile or an
+    ID number shifted from another column — masked before they land. Category and organisation
+    texts keep their words (委托代理人集中 is no name)."""
     head = ("公司代码,险种类别,赔案号,保单号,被保险人姓名,被保险人证件号码,出险日期,出险类型,报案日期,结案日期,"
             "索赔金额(元),赔付金额(元),理赔结论,诊断名称,医院名称")
     rows = [head,
             f"C01,意外险,L001,P001,张三,{ID1},2019-01-01,意外医疗,2019-01-10,2019-03-10,1000,800,正常赔付,"
-            f"患者王小明骨折 电话139 1234 5678,{ID2}",
-            f"C01,意外险,L002,P002,张三,{ID1},2019-01-02,意外医疗,2019-01-10,2019-03-10,1000,800,正常赔付,骨折,人民医院"]
+            f"骨折 电话139 1234 5678,{ID2}",
+            f"C01,意外险,L002,P002,张三,{ID1},2019-01-02,意外医疗,2019-01-10,2019-03-10,1000,800,正常赔付,骨折,"
+            "委托代理人集中医院"]
     path = _write(tmp_path / "in" / "C01" / "C01_意健险理赔.csv", rows)
     report = ingest_paths([path], campaign, tokenizer=tokenizer)
     r = report.results[0]
     assert (r.rows_loaded, r.rows_normalised) == (2, 1)
     con = duckdb.connect(str(campaign.warehouse), read_only=True)
     got = con.execute("SELECT diagnosis, hospital_name FROM ah_claim ORDER BY claim_no").fetchall()
-    assert got == [("患者王*明骨折 电话139****5678", ID2[:6] + "*" * 12), ("骨折", "人民医院")]
+    assert got == [("骨折 电话139****5678", ID2[:6] + "*" * 12), ("骨折", "委托代理人集中医院")]
     notes = con.execute("SELECT \"row\", field, code FROM row_notes WHERE code = 'text_scrubbed' ORDER BY 2").fetchall()
     assert notes == [(2, "diagnosis", "text_scrubbed"), (2, "hospital_name", "text_scrubbed")]
 

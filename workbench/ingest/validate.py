@@ -44,7 +44,7 @@ from . import fastpath
 from . import values as V
 from .mapping import Mapping
 from .reader import RawTable, Source, source_from_raw
-from .scrub import ROLE_WORDS, scrub, shown
+from .scrub import scrub, shown
 
 ID_CARD = "居民身份证"
 _ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(),
@@ -64,9 +64,8 @@ class Validated:
     rows_rejected: int = 0
 
 
-#: A text value worth a look for identifiers: 11 or more digits (grouped or not) or a role word
-#: followed by a Chinese character (see :mod:`workbench.ingest.scrub`).
-SUSPECT_TEXT = "[0-9][0-9 \\-]{9,}[0-9Xx]|(?:" + "|".join(ROLE_WORDS) + ")[\u4e00-\u9fff]"
+#: A text value worth a look for identifiers: 11 or more digits, grouped or not.
+SUSPECT_TEXT = "[0-9][0-9 \\-]{9,}[0-9Xx]"
 
 
 def _safe_mask(id_type: str | None, raw: str, allowed: tuple[str, ...] = (), code: bool = False) -> str:
@@ -601,16 +600,19 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
             scrubbed[f.name] = pc.replace_with_mask(text_col, pa.array(mask), pa.array(clean_texts, type=text_col.type))
             scrub_notes.append((rows.take(pa.array(changed)), pa.array(np.full(len(changed), iid, dtype=np.int32))))
 
-    # --- other text columns (diagnosis, hospital, accident place …): the same masking, on the
-    # distinct values that can hold an identifier — a long number, a role word and a name (驾驶员
-    # 周国强称), a value shifted from another column — found by one regular expression in Arrow
+    # --- other text columns (diagnosis, hospital, accident place …): numbers shaped like an ID,
+    # a card or a phone are masked, on the distinct values holding 11 or more digits (found by one
+    # regular expression in Arrow) — a value shifted from another column, a phone in a name.
+    # Not the role-word rule of the prose columns: these hold categories and organisations
+    # (人伤黄牛代理索赔, 委托代理人集中), where the word after a role word is no name
     for f in (f for f in kind.fields if f.type == "text" and not f.free_text and not f.identifier):
         r = res[f.name]
         if not len(r.value):
             continue
         suspect = pc.fill_null(pc.match_substring_regex(r.value, SUSPECT_TEXT), False)
         pos = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
-        clean = {int(i): scrub(t, []) for i, t in zip(pos, r.value.take(pa.array(pos)).to_pylist(), strict=True)}
+        clean = {int(i): scrub(t, [], roles=False)
+                 for i, t in zip(pos, r.value.take(pa.array(pos)).to_pylist(), strict=True)}
         changed = {i: t for i, t in clean.items() if t != r.value[i].as_py()}
         if not changed:
             continue
