@@ -86,7 +86,7 @@ def test_the_same_header_twice_is_refused_naming_both_columns(tmp_path, campaign
     assert ID2 not in r.message_zh
 
 
-def test_an_unknown_header_after_a_role_word_is_not_taken_for_a_name(tmp_path, campaign, tokenizer):
+def test_an_unknown_header_after_a_role_word_is_not_taken_for_a_name():
     from workbench.ingest.mapping import display_header
 
     assert display_header("经办人手机") == "经办人手机"

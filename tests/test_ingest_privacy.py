@@ -110,7 +110,7 @@ def test_a_footer_row_or_an_identifier_in_the_company_column_is_shown_masked(tmp
     assert masks == {ID2[:6] + "*" * 12, f"制**:黄***186****7083身**{ID2[:6]}" + "*" * 12}
 
 
-def test_a_name_and_mobile_in_an_identifier_column_is_masked_as_such(tmp_path, campaign, tokenizer):
+def test_a_name_and_mobile_in_an_identifier_column_is_masked_as_such():
     from workbench.ingest.validate import _safe_mask
 
     assert _safe_mask("bank_card", "周国强 13912345678") == "周*强 139****5678"

@@ -246,7 +246,7 @@ def _flagged_claims_sql(families: list[str]) -> str:
 
 
 def _flagged_entities_sql(families: list[str]) -> str:
-    """``_ring_scan``: the link entities (type, token) on the flagged claims, their own and their
+    """``_ring_e1``: the link entities (type, token) on the flagged claims, their own and their
     policies' — the only entities a ring can be held together by."""
     ctes = ",\n".join(
         f"{family}_flagged AS MATERIALIZED (\n"
@@ -260,36 +260,36 @@ def _flagged_entities_sql(families: list[str]) -> str:
         for i, (etype, _, _, _) in enumerate(_links_of(family))
     )
     return (
-        "CREATE OR REPLACE TEMP TABLE _ring_scan AS\nWITH " + ctes + "\n"
+        "CREATE OR REPLACE TEMP TABLE _ring_e1 AS\nWITH " + ctes + "\n"
         f"SELECT DISTINCT entity_type, token FROM (\n    {tokens}\n) AS t WHERE token IS NOT NULL"
     )
 
 
-def _scan_sql(family: str, types: set[str]) -> list[str]:
+def _scan_sql(family: str, types: set[str], entities: str) -> list[str]:
     """Every link edge (family, company, claim number, entity type, token) of the family whose entity
-    is in ``_ring_scan`` (of ``types``), over all claims: one semi-join per link column on the few
+    is in the table ``entities`` (of ``types``), over all claims: one semi-join per link column on the few
     entities of its type (measured faster than OR-ed IN-lists over all columns at once, and than
     unpivoting every claim's links and joining them)."""
     return [
         f"SELECT '{family}' AS family, company_code, record_no, '{etype}' AS entity_type, t{i} AS token "
         f"FROM _ring_{family}_src "
-        f"WHERE t{i} IN (SELECT token FROM _ring_scan WHERE entity_type = '{etype}')"
+        f"WHERE t{i} IN (SELECT token FROM {entities} WHERE entity_type = '{etype}')"
         for i, (etype, _, _, _) in enumerate(_links_of(family))
         if etype in types
     ]
 
 
-def _scan_links(engine: Engine, families: list[str], period: str) -> None:
-    """Add every link edge of the entities in ``_ring_scan`` (over all claims, so their degree is
+def _scan_links(engine: Engine, families: list[str], period: str, entities: str) -> None:
+    """Add every link edge of the entities in the table ``entities`` (over all claims, so their degree is
     the whole graph's) to ``_ring_link_edges``, numbering (``cid``) the claims not seen before and
     naming their true record kinds: only claims on these entities become graph nodes."""
     x = engine.execute
-    types = {t for (t,) in engine.con.execute("SELECT DISTINCT entity_type FROM _ring_scan").fetchall()}
+    types = {t for (t,) in engine.con.execute(f"SELECT DISTINCT entity_type FROM {entities}").fetchall()}
     if not types:
         return
     x(
         "CREATE OR REPLACE TEMP TABLE _ring_scan_edges AS\n"
-        + "\nUNION ALL\n".join(q for f in families for q in _scan_sql(f, types)),
+        + "\nUNION ALL\n".join(q for f in families for q in _scan_sql(f, types, entities)),
         what="ring graph scan",
     )
     kinds = " ".join(f"WHEN '{f}' THEN '{_POLICY_JOIN[f][0]}'" for f in families)
@@ -315,7 +315,6 @@ def _scan_links(engine: Engine, families: list[str], period: str) -> None:
     """,
         what="ring graph",
     )
-    x("INSERT INTO _ring_scanned SELECT entity_type, token FROM _ring_scan", what="ring graph")
 
 
 def _evidence_edges_sql(families: list[str]) -> str:
@@ -438,12 +437,8 @@ def find_rings(
         "CREATE OR REPLACE TEMP TABLE _ring_link_edges (cid BIGINT, entity_type VARCHAR, token VARCHAR)",
         what="ring graph",
     )
-    x(
-        "CREATE OR REPLACE TEMP TABLE _ring_scanned (entity_type VARCHAR, token VARCHAR)",
-        what="ring graph",
-    )
     x(_flagged_entities_sql(families), what="ring entities")
-    _scan_links(engine, families, period)
+    _scan_links(engine, families, period, "_ring_e1")
     x(
         """
         CREATE OR REPLACE TEMP TABLE _ring_flagged AS
@@ -454,11 +449,7 @@ def find_rings(
     )
     # the entities that hold a ring together are those on a flagged claim (the core's links, and
     # the periphery's way in)
-    _link_entities(
-        engine, "_ring_ents",
-        "SELECT DISTINCT e.entity_type, e.token FROM _ring_link_edges AS e JOIN _ring_flagged USING (cid)",
-        params["max_degree"],
-    )
+    _link_entities(engine, "_ring_ents", "SELECT entity_type, token FROM _ring_e1", params["max_degree"])
     x(
         """
         CREATE OR REPLACE TEMP TABLE _ring_e AS
@@ -536,10 +527,10 @@ def find_rings(
     """
     x(
         "CREATE OR REPLACE TEMP TABLE _ring_scan AS "
-        f"{member_entities} EXCEPT SELECT entity_type, token FROM _ring_scanned",
+        f"{member_entities} EXCEPT SELECT entity_type, token FROM _ring_e1",
         what="ring entities",
     )
-    _scan_links(engine, families, period)
+    _scan_links(engine, families, period, "_ring_scan")
     _link_entities(engine, "_ring_member_links", member_entities, params["max_degree"])
     x(
         """

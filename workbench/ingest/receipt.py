@@ -20,8 +20,6 @@ from ..contract import KINDS
 from ..xlsx import append_rows, cell
 from .load import STATUSES
 
-STATUS_ZH = STATUSES
-
 
 def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, out_dir: Path,
                    stamp: dt.datetime | None = None) -> dict[str, Path]:
@@ -51,7 +49,7 @@ def write_receipts(con: duckdb.DuckDBPyConnection, results, campaign: Campaign, 
                   "自动规范化行数 normalised", "警告行数 warned", "编码 encoding", "说明 message",
                   "说明(English) message"]
         append_rows(ws, header, [
-            [r.path.name, KINDS[r.kind].zh if r.kind in KINDS else "无法识别", STATUS_ZH.get(r.status, r.status),
+            [r.path.name, KINDS[r.kind].zh if r.kind in KINDS else "无法识别", STATUSES.get(r.status, r.status),
              r.rows_read, r.rows_loaded, r.rows_rejected, r.rows_normalised, r.rows_warned,
              r.encoding or r.file_format, r.message_zh, r.message_en] for r in rs])
         batches = [r.batch_id for r in rs if r.batch_id and r.status in ("loaded", "rejected")]  # rows read now

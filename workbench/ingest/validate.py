@@ -617,11 +617,9 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
         if not changed:
             continue
         flag = np.zeros(len(r.value), dtype=bool)
-        flag[list(changed)] = True
-        new_values = r.value.to_pylist()
-        for i, t in changed.items():
-            new_values[i] = t
-        res[f.name] = dataclasses.replace(r, value=pa.array(new_values, r.value.type))
+        flag[list(changed)] = True  # dict order: ascending positions, as replace_with_mask takes them
+        res[f.name] = dataclasses.replace(r, value=pc.replace_with_mask(
+            r.value, pa.array(flag), pa.array(list(changed.values()), r.value.type)))
         iid = issues.id(len(order), f.name, header_of.get(f.name), "normalised", "text_scrubbed",
                         f"{f.zh}：文中的姓名、证件号等个人信息已脱敏", f"{f.name}: identifiers in the text masked")
         hit = pc.fill_null(r.rows(pa.array(flag)), False)
