@@ -169,10 +169,10 @@ RULES = {
 def engine_records(con, rule_id: str) -> pd.DataFrame:
     """The same rule's clue records from the workbench's rule engine (DuckDB)."""
     from workbench.engine import Engine
-    from workbench.rules import discover
+    from workbench.rules import load_rule_id
 
     # the parcel rule's extra item rows name the same agri_policy records: _records folds them
-    return _records(Engine(con).fetch(discover()[rule_id]))
+    return _records(Engine(con).fetch(load_rule_id(rule_id)))
 
 
 def peak_mb() -> float:

@@ -15,6 +15,7 @@ from workbench.rules import (
     BY_ROW,
     discover,
     load_rule,
+    load_rule_id,
     output_columns,
     portability_problems,
     step_names,
@@ -157,6 +158,26 @@ def test_duplicate_ids_refused(tmp_path):
     _rule_file(tmp_path, GOOD.replace("line: auto", "line: agri"), "agri/my_rule.sql")
     with pytest.raises(RuleError):
         discover(tmp_path / "rules")
+
+
+def test_load_rule_id_reads_one_rule(tmp_path):
+    """Running one rule reads its file alone, with the same checks as the whole library."""
+    one = load_rule_id("ah_multi_company_cover")
+    assert one.sql == CATALOGUE["ah_multi_company_cover"].sql
+    assert one.params == CATALOGUE["ah_multi_company_cover"].params
+    _rule_file(tmp_path, GOOD)
+    assert load_rule_id("my_rule", tmp_path / "rules").line == "auto"
+    with pytest.raises(RuleError, match="no rule 'nope'"):
+        load_rule_id("nope", tmp_path / "rules")
+    with pytest.raises(RuleError, match="not a rule id"):
+        load_rule_id("../auto/my_rule", tmp_path / "rules")
+    _rule_file(tmp_path, GOOD.replace("line: auto", "line: agri"), "agri/my_rule.sql")
+    with pytest.raises(RuleError, match="duplicate rule id my_rule"):
+        load_rule_id("my_rule", tmp_path / "rules")
+    lax = GOOD.replace("my_rule", "lax_rule").replace("SELECT", "SELECT *,", 1)
+    _rule_file(tmp_path, lax, "auto/lax_rule.sql")
+    with pytest.raises(RuleError, match="not in the portable SQL subset"):
+        load_rule_id("lax_rule", tmp_path / "rules")
 
 
 def test_portability_lint():

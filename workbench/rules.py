@@ -207,11 +207,14 @@ def _without_comments(sql: str) -> str:
     return re.sub(r"('(?:[^']|'')*')|--[^\n]*", lambda m: m.group(1) or "", sql)
 
 
+def _blank_strings(clean: str) -> str:
+    """Comment-free SQL with its string literals blanked (same length)."""
+    return re.sub(r"'(?:[^']|'')*'", lambda m: "'" + " " * (len(m.group(0)) - 2) + "'", clean)
+
+
 def _strip_comments(sql: str) -> str:
     """SQL without comments, string literals blanked (same length): for lint checks and scans."""
-    return re.sub(
-        r"'(?:[^']|'')*'", lambda m: "'" + " " * (len(m.group(0)) - 2) + "'", _without_comments(sql)
-    )
+    return _blank_strings(_without_comments(sql))
 
 
 def split_header(text: str, path: Path) -> tuple[dict, str]:
@@ -343,6 +346,23 @@ def load_rule(path: str | Path) -> Rule:
     return rule
 
 
+def load_rule_id(rule_id: str, rules_dir: str | Path = RULES_DIR) -> Rule:
+    """The one rule ``rule_id`` (``<line>/<rule_id>.sql``), read alone: running or showing a single
+    rule need not read and lint the whole library (what :func:`discover` costs every process)."""
+    if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
+        raise RuleError(f"规则编号不合法 / not a rule id: {rule_id!r}")
+    paths = sorted(Path(rules_dir).glob(f"*/{rule_id}.sql"))
+    if not paths:
+        raise RuleError(
+            f"规则不存在 / no rule {rule_id!r} under {rules_dir} (`workbench rules` lists them)"
+        )
+    if len(paths) > 1:
+        raise RuleError(
+            f"规则编号重复 / duplicate rule id {rule_id}: " + " and ".join(map(str, paths))
+        )
+    return load_rule(paths[0])  # its header's id must equal the file name (validate_meta)
+
+
 def discover(rules_dir: str | Path = RULES_DIR) -> dict[str, Rule]:
     """Every rule under ``rules_dir`` (``<line>/<rule_id>.sql``), keyed by id; duplicates refused."""
     rules: dict[str, Rule] = {}
@@ -445,15 +465,18 @@ _NOT_PORTABLE = (
 )
 
 
+_LINT = tuple(
+    (re.compile(pattern, re.IGNORECASE), "date_diff" in pattern, msg)
+    for pattern, msg in _NOT_PORTABLE
+)
+
+
 def portability_problems(sql: str) -> list[str]:
     """Idioms outside the portable subset found in ``sql`` (comments and strings ignored)."""
-    code, clean = _strip_comments(sql), _without_comments(sql)
-    found = [
-        msg
-        for pattern, msg in _NOT_PORTABLE
-        if re.search(pattern, clean if "date_diff" in pattern else code, re.IGNORECASE)
-    ]
-    with_part, final = split_final(sql)
+    clean = _without_comments(sql)
+    code = _blank_strings(clean)
+    found = [msg for pattern, raw, msg in _LINT if pattern.search(clean if raw else code)]
+    with_part, final = _split_final(clean, code)
     if not with_part.upper().startswith("WITH") or not final.upper().startswith("SELECT"):
         found.append("the rule must end in a final SELECT after its CTE steps")
     return found
@@ -462,21 +485,26 @@ def portability_problems(sql: str) -> list[str]:
 def split_final(sql: str) -> tuple[str, str]:
     """``(with_part, final_select)`` of a ``WITH a AS (…), b AS (…) SELECT …`` rule, comments removed."""
     clean = _without_comments(sql)
-    code = _strip_comments(sql)
+    return _split_final(clean, _blank_strings(clean))
+
+
+_PAREN_OR_SELECT = re.compile(r"[()]|\bSELECT\b", re.IGNORECASE)
+
+
+def _split_final(clean: str, code: str) -> tuple[str, str]:
+    """:func:`split_final` on the comment-free text and the same with strings blanked: the first
+    SELECT at depth 0 right after a closing parenthesis (a regex walk over parentheses and SELECTs
+    only — the library is read by every process, and a walk over every character was most of it)."""
     depth, last_close = 0, -1
-    for i, ch in enumerate(code):
+    for m in _PAREN_OR_SELECT.finditer(code):
+        ch, i = m.group(0), m.start()
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
             if depth == 0:
                 last_close = i
-        elif (
-            depth == 0
-            and last_close >= 0
-            and code[i : i + 6].upper() == "SELECT"
-            and not code[last_close + 1 : i].strip()
-        ):
+        elif depth == 0 and last_close >= 0 and not code[last_close + 1 : i].strip():
             return clean[:i].strip(), clean[i:].strip()
     return "", clean.strip()
 
