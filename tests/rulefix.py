@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 
 from workbench.contract import KINDS
-from workbench.protect import TOKEN_PREFIX
+from workbench.protect import TOKEN_PREFIX, token_key
 from workbench.schema import table_columns
 from workbench.warehouse import connect
 
@@ -174,6 +174,7 @@ class Fix:
                 if value is None:
                     continue
                 out[f"{name}_token"] = f"{TOKEN_PREFIX[f.identifier]}_{value}"
+                out[f"{name}_key"] = token_key(out[f"{name}_token"])
                 out[f"{name}_mask"] = f"{str(value)[:2]}*"
             else:
                 out[name] = value

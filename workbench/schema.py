@@ -2,7 +2,9 @@
 
 Each submission kind becomes one table of the same name.  An identifier field
 never becomes a column of its own: it becomes ``<field>_token`` (keyed HMAC,
-for matching across companies) and ``<field>_mask`` (for display); an ID number
+for matching across companies), ``<field>_key`` (the token's entity key, a 60-bit integer the
+rules group and join on faster: :func:`workbench.protect.token_key`) and ``<field>_mask`` (for
+display); an ID number
 also yields ``<field>_birth``, ``<field>_gender`` and ``<field>_region``
 (birth date, sex and the 6-digit region code the rules need, none of which
 identifies a person alone).  Every table carries ``_batch_id`` and ``_row``
@@ -34,7 +36,7 @@ LINEAGE_COLUMNS = (("_batch_id", "VARCHAR NOT NULL"), ("_row", "INTEGER NOT NULL
 def field_columns(f: Field) -> list[tuple[str, str]]:
     """The warehouse columns one contract field becomes."""
     if f.identifier:
-        cols = [(f"{f.name}_token", "VARCHAR"), (f"{f.name}_mask", "VARCHAR")]
+        cols = [(f"{f.name}_token", "VARCHAR"), (f"{f.name}_key", "BIGINT"), (f"{f.name}_mask", "VARCHAR")]
         if f.identifier == "id_number":
             cols += [(f"{f.name}_birth", "DATE"), (f"{f.name}_gender", "VARCHAR"), (f"{f.name}_region", "VARCHAR")]
         return cols

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from .. import identifiers as ids
 from ..config import Campaign
 from ..contract import COMPANY_FIELD, Field, Kind
-from ..protect import Tokenizer, mask_sql
+from ..protect import Tokenizer, mask_sql, token_key_sql
 from ..schema import SQL_TYPES, table_columns
 from . import fastpath
 from . import values as V
@@ -563,8 +563,10 @@ def _validate(con, source: Source, mapping: Mapping, campaign: Campaign, tokeniz
                      f" THEN '男' ELSE '女' END END AS gender, CASE WHEN {is18} THEN substr(value, 1, 6) END AS region")
         con.register("tok_values", pa.table({"value": values.dictionary}))
         try:
-            table = con.sql(f"SELECT {tokenizer.token_sql(id_type, 'value')} AS token, "
-                            f"{mask_sql(id_type, 'value')} AS mask{facts} FROM tok_values", params=params).to_arrow_table()
+            table = con.sql(f"SELECT token, {token_key_sql('token')} AS key, mask{facts} FROM ("
+                            f"SELECT value, {tokenizer.token_sql(id_type, 'value')} AS token, "
+                            f"{mask_sql(id_type, 'value')} AS mask FROM tok_values) AS t",
+                            params=params).to_arrow_table()
         finally:
             con.unregister("tok_values")
         made[id_type] = {c: table.column(c).combine_chunks() for c in table.column_names}

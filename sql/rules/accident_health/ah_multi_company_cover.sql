@@ -30,21 +30,24 @@
 -- portable: true
 WITH candidates AS (
     -- persons insured at min_companies insurers at all: grouped on the two columns it needs, so
-    -- the policy details are carried only for these few. Read from the table itself, not from a
-    -- step shared with source, which would be held in memory with every detail of every policy
-    SELECT insured_id_token
-    FROM (SELECT DISTINCT insured_id_token, company_code
+    -- the policy details are carried only for these few, and on the person's entity key (a
+    -- fixed-width integer groups about twice as fast as the token). Two persons sharing a key
+    -- would only pool their insurers: a superset, which the windows below, on the token, decide.
+    -- Read from the table itself, not from a step shared with source, which would be held in
+    -- memory with every detail of every policy
+    SELECT insured_id_key
+    FROM (SELECT DISTINCT insured_id_key, company_code
           FROM ah_policy
-          WHERE insured_id_token IS NOT NULL AND line IN ('意外险', '医疗险')
+          WHERE insured_id_key IS NOT NULL AND line IN ('意外险', '医疗险')
             AND coalesce(channel, '') <> '团体保险' AND start_date IS NOT NULL) AS pc
-    GROUP BY insured_id_token
+    GROUP BY insured_id_key
     HAVING count(*) >= $min_companies
 ),
 source AS (
     -- the same eligible policies (group cover excluded), of the candidates alone
     SELECT e.company_code, e.policy_no, e.insured_id_token, e.insured_id_mask, e.line, e.sum_insured,
            e.start_date
-    FROM ah_policy AS e JOIN candidates AS c ON c.insured_id_token = e.insured_id_token
+    FROM ah_policy AS e JOIN candidates AS c ON c.insured_id_key = e.insured_id_key
     WHERE e.insured_id_token IS NOT NULL AND e.line IN ('意外险', '医疗险')
       AND coalesce(e.channel, '') <> '团体保险' AND e.start_date IS NOT NULL
 ),
