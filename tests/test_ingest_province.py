@@ -242,3 +242,22 @@ def test_no_raw_name_inside_any_text_of_the_warehouse(province, loaded):
                     found.append(f"{t}.{c}")
     assert texts > 1000
     assert not found, sorted(set(found))[:10]
+
+
+def test_every_token_has_its_entity_key(province, loaded):
+    """The ingest writes each identifier's entity key with its token, for every row of every table
+    (the rules find candidates on the key: a missing key would hide a person from them)."""
+    from workbench.protect import token_key_sql
+
+    campaign, _, _ = loaded
+    con = duckdb.connect(str(campaign.warehouse), read_only=True)
+    checked = 0
+    for kind in KINDS.values():
+        for f in kind.identifiers:
+            tok, key = f"{f.name}_token", f"{f.name}_key"
+            n, bad = con.execute(
+                f"SELECT count({tok}), count(*) FILTER (WHERE {key} IS DISTINCT FROM {token_key_sql(tok)}) "
+                f"FROM {kind.name}").fetchone()
+            assert bad == 0, f"{kind.name}.{key}: {bad} rows without the token's key"
+            checked += n
+    assert checked > 10_000

@@ -159,3 +159,42 @@ def test_migration_rewrites_masks_of_an_older_warehouse(tmp_path: Path) -> None:
         ("220102************",), ("E12345******234X",)]
     assert sorted(con.execute("SELECT mask FROM clue_entities").fetchall()) == [
         ("138****1234",), ("220102************",)]
+
+
+def test_entity_key_is_a_function_of_the_token_alike_in_python_and_sql() -> None:
+    """The key a rule groups on: 60 bits of a real token's hex part, a hash of anything else;
+    Python and DuckDB give the same value, and different real tokens different keys."""
+    import duckdb
+
+    from workbench.protect import token_key, token_key_sql
+
+    tok = Tokenizer(b"k" * 32)
+    real = tok.token_many("id_number", [f"22010219900101{i:04d}" for i in range(2000)])
+    odd = ["ID_p1", "ID_31eb82503274e08xyz", "id_31eb82503274e08ad50f0c32", "ID_31eb82503274e0", "PH_x"]
+    assert token_key(real[0]) == int(real[0][3:18], 16)  # the first 15 hex digits of the HMAC
+    assert token_key("ID_31eb82503274e08ad50f0c32") == 0x31EB82503274E08
+    assert token_key(None) is None
+    assert len({token_key(t) for t in real}) == len(real)
+    assert all(0 <= token_key(t) < 2**60 for t in real + odd)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (tok VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [(t,) for t in [*real, *odd, None]])
+    got = con.execute(f"SELECT tok, {token_key_sql('tok')} FROM t").fetchall()
+    assert all(token_key(t) == k for t, k in got)
+
+
+def test_migration_fills_entity_keys_of_an_older_warehouse(tmp_path: Path) -> None:
+    """A warehouse built before V031 had tokens and no keys: migrating it forward adds the key
+    column beside every token and fills it from the token."""
+    from workbench.protect import token_key
+    from workbench.warehouse import connect
+
+    con = connect(tmp_path / "w.duckdb")
+    con.execute("DELETE FROM schema_migrations WHERE version = 31")
+    con.execute("ALTER TABLE ah_policy DROP COLUMN insured_id_key")  # as before V031
+    con.execute("INSERT INTO ah_policy (_batch_id, _row, company_code, policy_no, insured_id_token) VALUES "
+                "('b', 2, 'C01', 'P1', 'ID_31eb82503274e08ad50f0c32'), ('b', 3, 'C01', 'P2', NULL)")
+    con.close()
+    con = connect(tmp_path / "w.duckdb")
+    assert sorted(con.execute("SELECT policy_no, insured_id_key FROM ah_policy").fetchall()) == [
+        ("P1", token_key("ID_31eb82503274e08ad50f0c32")), ("P2", None)]
