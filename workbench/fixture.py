@@ -29,7 +29,10 @@ def ensure_fixture(campaign: Campaign, path: Path = FIXTURE_WAREHOUSE, scale: st
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.parent / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.exists():
+        if path.exists():  # built by an earlier version: brought forward to the current schema
+            from .warehouse import connect
+
+            connect(path).close()
             return path
         from .ingest import ingest_paths
         from .synth import generate
