@@ -7,6 +7,18 @@ the headers of the contract kind ``clue_feedback`` so the feedback import
 reads them back with the same machinery as any submission; dropdowns keep the
 conclusion and referral values to what the import accepts.  Formula-like text
 is written as text.
+
+The workbook is written in openpyxl's streaming mode (``write_only``): each row
+goes to the sheet's file as it is appended, so no sheet is held in memory as a
+grid of cell objects (the writer's peak memory no longer grows with the clue
+count).  It is not much faster: turning each cell into XML costs the same in
+both modes and is most of the writing time.  The price is that a sheet is
+written top to bottom, once: column widths and freeze panes are set before its
+first row, every cell that needs a style or a forced type is a
+``WriteOnlyCell``, and the empty feedback cells the companies fill in are
+written as styled empty cells (text ``@`` or date format) in their row.  The
+hidden ``_选项`` sheet of dropdown values is created last rather than moved
+there (``move_sheet`` does not know write-only sheets).
 """
 
 from __future__ import annotations
@@ -14,11 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -37,6 +51,11 @@ TIER_ZH = {"A": "一级(高)", "B": "二级(中)", "C": "三级(低)"}
 FEEDBACK_FIELDS = [f for f in CLUE_FEEDBACK.fields if f.name not in ("clue_id", "company_code")]
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 FEEDBACK_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEAD_FONT = Font(bold=True)
+HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
+PLAIN_FONT = Font(bold=False)
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
 
 #: Columns of the clue list before the feedback columns: (header, dataframe column).
 CLUE_COLUMNS = [
@@ -56,16 +75,39 @@ class WorkbookResult:
     records: int
 
 
-def _set(ws, row: int, col: int, value):
+def _value(value):
+    """``value`` as the cell takes it: NaN → empty, numpy scalars → Python, Timestamp → datetime."""
     if isinstance(value, float) and value != value:
-        value = None
+        return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
-    c = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        c.data_type = "s"  # never evaluated by Excel
+    return value
+
+
+def _cell(ws, value, number_format: str | None = None, font: Font | None = None):
+    """What to append for ``value``: the plain value, or a ``WriteOnlyCell`` when the cell needs a
+    number format, a font, or its type forced to text (formula-like text is never evaluated by Excel).
+    A plain value gets the same type and date format a cell set with ``ws.cell`` would."""
+    value = _value(value)
+    formula_like = isinstance(value, str) and value.startswith(FORMULA_START)
+    if number_format is None and font is None and not formula_like:
+        return value
+    c = WriteOnlyCell(ws, value=value)
+    if formula_like:
+        c.data_type = "s"
+    if number_format is not None:
+        c.number_format = number_format
+    if font is not None:
+        c.font = font
+    return c
+
+
+def _styled_empty(ws, number_format: str) -> WriteOnlyCell:
+    """An empty cell carrying ``number_format``: a feedback cell the company fills in."""
+    c = WriteOnlyCell(ws)
+    c.number_format = number_format
     return c
 
 
@@ -137,13 +179,21 @@ def company_clues(con: duckdb.DuckDBPyConnection, company: str, clue_ids: list[s
     return clues, details
 
 
-def _header(ws, row: int, headers: list[str], feedback_from: int | None = None) -> None:
+def _header(ws, headers: list[str], feedback_from: int | None = None, freeze: str | None = None) -> None:
+    """Column widths (and freeze panes), then the header row; in a write-only sheet both must be
+    set before the first row is appended, so this is the first thing written to a sheet."""
     for i, h in enumerate(headers, start=1):
-        c = ws.cell(row=row, column=i, value=h)
-        c.font = Font(bold=True)
-        c.fill = FEEDBACK_FILL if feedback_from and i >= feedback_from else HEAD_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(i)].width = min(48, max(10, len(h) * 2 + 2))
+    if freeze:
+        ws.freeze_panes = freeze
+    row = []
+    for i, h in enumerate(headers, start=1):
+        c = WriteOnlyCell(ws, value=h)
+        c.font = HEAD_FONT
+        c.fill = FEEDBACK_FILL if feedback_from and i >= feedback_from else HEAD_FILL
+        c.alignment = HEAD_ALIGN
+        row.append(c)
+    ws.append(row)
 
 
 def write_company_workbook(con: duckdb.DuckDBPyConnection, campaign: Campaign, company: str, out_dir: Path, *,
@@ -154,9 +204,8 @@ def write_company_workbook(con: duckdb.DuckDBPyConnection, campaign: Campaign, c
     issued = issued or dt.date.today()
     clues, details = company_clues(con, company, clue_ids)
     due = issued + dt.timedelta(days=campaign.feedback_days)
-    wb = Workbook()
-    cover = wb.active
-    cover.title = COVER_SHEET
+    wb = Workbook(write_only=True)
+    cover = wb.create_sheet(COVER_SHEET)
     lines = [
         (f"{campaign.name} · {title}", None),
         ("接收单位 company", f"{company} {company_name or ''}".strip()),
@@ -178,67 +227,69 @@ def write_company_workbook(con: duckdb.DuckDBPyConnection, campaign: Campaign, c
     ]
     for key, value in (provenance or {}).items():
         lines.append((key, value if isinstance(value, str | int | float) else str(value)))
-    for r, (k, v) in enumerate(lines, start=1):
-        _set(cover, r, 1, k).font = Font(bold=(r == 1 or k in ("填写说明", "数据来源 provenance")))
-        if v is not None:
-            _set(cover, r, 2, v)
     cover.column_dimensions["A"].width = 22
     cover.column_dimensions["B"].width = 100
+    for r, (k, v) in enumerate(lines, start=1):
+        bold = r == 1 or k in ("填写说明", "数据来源 provenance")
+        cover.append([_cell(cover, k, font=HEAD_FONT if bold else PLAIN_FONT), _cell(cover, v)])
 
     ws = wb.create_sheet(CLUE_SHEET)
     headers = [h for h, _ in CLUE_COLUMNS] + [f.zh for f in FEEDBACK_FIELDS]
     fb_from = len(CLUE_COLUMNS) + 1
-    _header(ws, 1, headers, fb_from)
-    for r, rec in enumerate(clues.itertuples(index=False), start=2):
-        row = rec._asdict()
-        for c, (_, col) in enumerate(CLUE_COLUMNS, start=1):
-            _set(ws, r, c, row.get(col))
     last = max(2, len(clues) + 1)
-    lists = wb.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
-    lc = 0
+    # Dropdowns point at the hidden lists sheet (written last); date and code feedback columns are
+    # given their format down to the last clue row, empty, so what the company types keeps it.
+    fb_formats: list[str | None] = []
+    lists_columns: list[tuple[str, ...]] = []
     for i, f in enumerate(FEEDBACK_FIELDS, start=fb_from):
         letter = get_column_letter(i)
         if f.allowed:
-            lc += 1
-            ll = get_column_letter(lc)
-            for j, v in enumerate(f.allowed, start=1):
-                lists.cell(row=j, column=lc, value=v)
+            lists_columns.append(tuple(f.allowed))
+            ll = get_column_letter(len(lists_columns))
             dv = DataValidation(type="list", formula1=f"'{LISTS_SHEET}'!${ll}$1:${ll}${len(f.allowed)}",
                                 allow_blank=True, showErrorMessage=True, errorTitle="请从下拉列表选择",
                                 error=f"{f.zh}：{'、'.join(f.allowed)}")
             dv.add(f"{letter}2:{letter}{last}")
-            ws.add_data_validation(dv)
+            ws.data_validations.append(dv)
+            fb_formats.append(None)
         elif f.type == "date":
-            for r in range(2, last + 1):
-                ws.cell(row=r, column=i).number_format = "yyyy-mm-dd"
+            fb_formats.append(DATE_FORMAT)
         elif f.type == "code":
-            for r in range(2, last + 1):
-                ws.cell(row=r, column=i).number_format = "@"
-    ws.freeze_panes = "B2"
+            fb_formats.append(TEXT_FORMAT)
+        else:
+            fb_formats.append(None)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    _header(ws, headers, fb_from, freeze="B2")
+    clue_cols = [col for _, col in CLUE_COLUMNS]
+    clue_frame = clues.reindex(columns=clue_cols)  # a column the frame lacks is empty, as row.get gave
+    values = clue_frame.itertuples(index=False, name=None) if len(clues) else iter([[None] * len(clue_cols)])
+    for rec in values:
+        row = [_cell(ws, v) for v in rec]
+        row += [_styled_empty(ws, fmt) if fmt else None for fmt in fb_formats]
+        ws.append(row)
 
     ds = wb.create_sheet(DETAIL_SHEET)
     dheads = ["线索编号", "记录类型", "记录编号", "角色", "险种/类别", "人员(已脱敏)", "标的/说明", "日期类型", "日期",
               "金额类型", "金额(元)"]
-    _header(ds, 1, dheads)
+    _header(ds, dheads, freeze="B2")
     dcols = ["clue_id", "record_kind_zh", "record_no", "role", "line_zh", "person_mask", "object_desc", "key_date_zh",
              "key_date", "amount_zh", "amount"]
-    for r, rec in enumerate(details[dcols].itertuples(index=False), start=2):
-        for c, v in enumerate(rec, start=1):
-            cell = _set(ds, r, c, v)
-            if c == 9 and v is not None:
-                cell.number_format = "yyyy-mm-dd"
-    ds.freeze_panes = "B2"
+    for rec in details[dcols].itertuples(index=False, name=None):
+        row = [_cell(ds, v) for v in rec]
+        if rec[8] is not None:  # 日期: shown as a date, not a date and time
+            row[8] = _cell(ds, rec[8], number_format=DATE_FORMAT)
+        ds.append(row)
 
     for sheet_name, frame in (attachments or {}).items():
         sh = wb.create_sheet(sheet_name[:31])
-        _header(sh, 1, [str(c) for c in frame.columns])
-        for r, rec in enumerate(frame.itertuples(index=False), start=2):
-            for c, v in enumerate(rec, start=1):
-                _set(sh, r, c, v)
+        _header(sh, [str(c) for c in frame.columns])
+        for rec in frame.itertuples(index=False, name=None):
+            sh.append([_cell(sh, v) for v in rec])
 
-    wb.move_sheet(lists, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
+    lists = wb.create_sheet(LISTS_SHEET)  # last sheet, hidden: the dropdown values, one column per list
+    lists.sheet_state = "hidden"
+    for values_row in zip_longest(*lists_columns):
+        lists.append(list(values_row))
     out_dir = Path(out_dir) / company
     out_dir.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^\w\-]", "_", dispatch_id)
