@@ -274,7 +274,7 @@ def dispatch_company(con, campaign: Campaign, company: str, out_dir: Path, *, st
     runs = [r for r in (latest_run(con, "campaign"), latest_run(con, "pre2017")) if r]
     dispatch_id = f"D{issued:%Y%m%d}-{(runs[0] if runs else 'norun')[-8:]}"
     sel = con.execute("SELECT clue_id FROM clues WHERE current AND period = 'campaign'").df()["clue_id"].tolist()
-    clues, _ = company_clues(con, company, sel, min_tier=min_tier)
+    clues, details = company_clues(con, company, sel, min_tier=min_tier)
     att = {}
     if include_pre2017 and latest_run(con, "pre2017"):
         a3, a4 = attachment3(con, company), attachment4(con, company, issued)
@@ -290,7 +290,7 @@ def dispatch_company(con, campaign: Campaign, company: str, out_dir: Path, *, st
                            for k, v in _provenance(con, r).items()})
     res = write_company_workbook(con, campaign, company, out_dir, dispatch_id=dispatch_id, company_name=company_name,
                                  provenance=provenance, clue_ids=list(clues["clue_id"]), attachments=att,
-                                 issued=issued)
+                                 issued=issued, clue_data=(clues, details))
     if store is not None:
         sha = hashlib.sha256(res.path.read_bytes()).hexdigest()
         store.record_dispatch(dispatch_id, company, str(res.path), sha, list(clues["clue_id"]), issued,
