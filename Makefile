@@ -55,16 +55,22 @@ docs: $(VENV)/.installed
 	$(WB) docs
 
 ## Benchmarks (not part of the tests): `make bench` at x10, `make bench SCALE=province` for the top rung
-## (INPUT=parquet ingests the generated parquet instead of CSV). Order matters: screen and baseline
-## reuse the warehouse the ingest benchmark builds. Spark runs on the demo province only.
+## (INPUT=parquet ingests the generated parquet instead of CSV; REUSE=1 ingests the files of an
+## earlier run again and keeps the baseline's parquet export when it is current, instead of
+## generating). Order matters: screen and baseline reuse the warehouse the ingest benchmark builds.
+## Spark runs on the demo province only, and needs Java (it says "skipped" without it).
 SCALE ?= x10
 INPUT ?= csv
-bench: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[spark]'
-	$(PY) bench/bench_ingest.py --scale $(SCALE) --input $(INPUT)
+REUSE ?=
+bench: $(VENV)/.installed-spark
+	$(PY) bench/bench_ingest.py --scale $(SCALE) --input $(INPUT) $(if $(REUSE),--reuse)
 	$(PY) bench/bench_screen.py --scale $(SCALE)
-	$(PY) bench/bench_baseline.py --scale $(SCALE)
+	$(PY) bench/bench_baseline.py --scale $(SCALE) $(if $(REUSE),--reuse-export)
 	$(PY) bench/bench_spark.py --scale demo
+
+$(VENV)/.installed-spark: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[spark]'
+	touch $@ $(VENV)/.installed
 
 clean:
 	rm -rf outputs/province outputs/warehouse.duckdb outputs/runs outputs/templates

@@ -14,7 +14,8 @@ Before each pair, the warehouse and the rule's parquet files are read once (page
 neither side pays for disk reads. Both write their clue records (clue key, company, record kind,
 record number); the parent checks that they are the same set. A child whose resident memory
 passes ``--memory-limit-gb`` is stopped and recorded as out of memory (the machine has 24 GiB;
-the limit keeps the rest of it usable).
+the limit keeps the rest of it usable): that rule then has no speed-up and no clue comparison, and
+the totals no speed-up.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DATA_DIR, record  # noqa: E402
+from common import DATA_DIR, record, scale_names  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 
@@ -102,24 +103,43 @@ def prewarm(paths: list[Path]) -> None:
                 pass
 
 
+def _export_is_current(pq: Path, wh: Path, tables: set[str]) -> str | None:
+    """Why an earlier export cannot be reused (missing tables, older than the warehouse), or None."""
+    missing = sorted(t for t in tables if not (pq / f"{t}.parquet").exists())
+    if missing:
+        return f"the export lacks {', '.join(missing)}"
+    if min((pq / f"{t}.parquet").stat().st_mtime for t in tables) < wh.stat().st_mtime:
+        return "the warehouse is newer than the export"
+    return None
+
+
 def main() -> None:
+    import pandas_baseline as pb
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scale", default="x10")
-    ap.add_argument("--memory-limit-gb", type=float, default=20.0)
-    ap.add_argument("--rules", nargs="*", help="only these of the five rules")
-    ap.add_argument("--reuse-export", action="store_true", help="keep the parquet export of an earlier run")
+    ap.add_argument("--scale", default="x10", choices=scale_names(), help="the scale bench_ingest.py built")
+    ap.add_argument("--memory-limit-gb", type=float, default=20.0,
+                    help="stop a side whose resident memory passes this; recorded as out of memory")
+    ap.add_argument("--rules", nargs="*", choices=list(pb.RULES), metavar="RULE",
+                    help=f"only these of the five rules ({', '.join(pb.RULES)})")
+    ap.add_argument("--reuse-export", action="store_true",
+                    help="keep the parquet export of an earlier run when it is complete and newer than the "
+                         "warehouse (otherwise export again)")
     args = ap.parse_args()
     import duckdb
     import pandas as pd
-    import pandas_baseline as pb
 
     base = DATA_DIR / f"ingest-{args.scale}"
     wh = base / "warehouse.duckdb"
     if not wh.exists():
         sys.exit(f"no warehouse at {wh}: run bench/bench_ingest.py --scale {args.scale} first")
     pq = base / "baseline-parquet"
+    rule_ids = args.rules or list(pb.RULES)
     metrics: dict[str, tuple[float, str]] = {}
-    if not (args.reuse_export and pq.is_dir()):
+    stale = _export_is_current(pq, wh, {t for r in rule_ids for t in pb.COLUMNS[r]}) if args.reuse_export else ""
+    if stale is not None:
+        if stale:
+            print(f"exporting again: {stale}")
         t = time.perf_counter()
         with duckdb.connect(str(wh), read_only=True) as con:
             pb.export_parquet(con, pq)
@@ -127,44 +147,54 @@ def main() -> None:
     limit_mb = args.memory_limit_gb * 1024
     total_pd = total_wb = 0.0
     peak_pd = peak_wb = 0.0
-    all_same, any_oom = True, False
-    for rule_id in args.rules or list(pb.RULES):
+    all_same, oom_pd, oom_wb = True, False, False
+    for rule_id in rule_ids:
         out_pd, out_wb = base / f"baseline-{rule_id}-pandas.parquet", base / f"baseline-{rule_id}-wb.parquet"
         prewarm([wh, *(pq / f"{table}.parquet" for table in pb.COLUMNS[rule_id])])
         r_pd = run_child(CHILD_PANDAS, [str(pq), rule_id, str(out_pd), str(BENCH)], limit_mb)
         r_wb = run_child(CHILD_WORKBENCH, [str(wh), rule_id, str(out_wb), str(BENCH)], limit_mb)
-        if r_pd.get("oom"):
-            any_oom, same, only_pd, only_wb = True, None, None, None
-        else:
-            same, only_pd, only_wb = pb.same_records(pd.read_parquet(out_pd), pd.read_parquet(out_wb))
-            all_same &= same
+        oom_pd, oom_wb = oom_pd or bool(r_pd.get("oom")), oom_wb or bool(r_wb.get("oom"))
         total_pd += r_pd["seconds"]
         total_wb += r_wb["seconds"]
         peak_pd, peak_wb = max(peak_pd, r_pd["peak_mb"]), max(peak_wb, r_wb["peak_mb"])
+        # a side stopped for memory has no time to compare and no clues: its seconds are when it
+        # was stopped, recorded beside the out-of-memory mark
         metrics.update({
-            f"{rule_id}:pandas_s": (r_pd["seconds"], "s" if not r_pd.get("oom") else "s (out of memory)"),
+            f"{rule_id}:pandas_s": (r_pd["seconds"], "s"),
             f"{rule_id}:pandas_peak_mb": (r_pd["peak_mb"], "MiB"),
+            f"{rule_id}:pandas_out_of_memory": (1.0 if r_pd.get("oom") else 0.0, "bool"),
             f"{rule_id}:workbench_s": (r_wb["seconds"], "s"),
             f"{rule_id}:workbench_peak_mb": (r_wb["peak_mb"], "MiB"),
+            f"{rule_id}:workbench_out_of_memory": (1.0 if r_wb.get("oom") else 0.0, "bool"),
+        })
+        if r_pd.get("oom") or r_wb.get("oom"):
+            all_same = False
+            print(f"  {rule_id}: stopped at {args.memory_limit_gb:g} GiB — "
+                  f"{'pandas' if r_pd.get('oom') else ''}{' and ' if r_pd.get('oom') and r_wb.get('oom') else ''}"
+                  f"{'workbench' if r_wb.get('oom') else ''} out of memory")
+            continue
+        same, only_pd, only_wb = pb.same_records(pd.read_parquet(out_pd), pd.read_parquet(out_wb))
+        all_same &= same
+        metrics.update({
             f"{rule_id}:speedup": (r_pd["seconds"] / r_wb["seconds"], "x"),
             f"{rule_id}:records": (r_wb["records"], "rows"),
+            f"{rule_id}:same_clues": (1.0 if same else 0.0, "bool"),
         })
-        if same is not None:
-            metrics[f"{rule_id}:same_clues"] = (1.0 if same else 0.0, "bool")
-            if not same:
-                print(f"  {rule_id}: {only_pd} records only in pandas, {only_wb} only in the workbench")
+        if not same:
+            print(f"  {rule_id}: {only_pd} records only in pandas, {only_wb} only in the workbench")
+    metrics.update({"total:pandas_s": (total_pd, "s"), "total:workbench_s": (total_wb, "s")})
+    if not (oom_pd or oom_wb):  # a ratio with a side stopped early would mean nothing
+        metrics["total:speedup"] = (total_pd / total_wb, "x")
     metrics.update({
-        "total:pandas_s": (total_pd, "s"), "total:workbench_s": (total_wb, "s"),
-        "total:speedup": (total_pd / total_wb, "x"),
         "peak:pandas_mb": (peak_pd, "MiB"), "peak:workbench_mb": (peak_wb, "MiB"),
         "peak:memory_ratio_workbench_over_pandas": (peak_wb / peak_pd, "x"),
-        "all_same_clues": (1.0 if all_same and not any_oom else 0.0, "bool"),
-        "pandas_out_of_memory": (1.0 if any_oom else 0.0, "bool"),
+        "all_same_clues": (1.0 if all_same else 0.0, "bool"),
+        "pandas_out_of_memory": (1.0 if oom_pd else 0.0, "bool"),
+        "workbench_out_of_memory": (1.0 if oom_wb else 0.0, "bool"),
     })
     record("baseline", args.scale, metrics)
     for p in base.glob("baseline-*-*.parquet"):
         p.unlink()
-
 
 if __name__ == "__main__":
     main()

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DATA_DIR, record  # noqa: E402
+from common import DATA_DIR, record, scale_names  # noqa: E402
 
 CHILD = r"""
 import json, resource, sys, time
@@ -55,14 +55,35 @@ print(json.dumps({"peak_mb": hwm / 1024}))
 """
 
 
+def _to_csv(sub: Path, csv_dir: Path) -> float:
+    """Convert the generated parquet submissions to UTF-8 CSV (the attachment forms, 附表5–7, stay
+    the xlsx files insurers fill in); return the seconds it took."""
+    import pandas as pd
+
+    t = time.perf_counter()
+    for p in sub.rglob("*"):
+        if not p.is_file():
+            continue
+        out = csv_dir / p.relative_to(sub)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if p.suffix == ".parquet":
+            pd.read_parquet(p).to_csv(out.with_suffix(".csv"), index=False, encoding="utf-8")
+        else:
+            shutil.copy2(p, out)
+    return time.perf_counter() - t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--scale", default="x10")
+    ap.add_argument("--scale", default="x10", choices=scale_names(),
+                    help="the synthetic province's size (default x10)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument(
-        "--reuse", action="store_true", help="ingest the CSV files of an earlier run again"
+        "--reuse", action="store_true",
+        help="ingest the files of an earlier run at this scale again (the CSV, or the parquet with "
+             "--input parquet; CSV is converted from a kept parquet): no generation",
     )
     ap.add_argument(
         "--jobs", type=int, default=None, help="worker processes (default: the CPU count)"
@@ -75,9 +96,16 @@ def main() -> None:
     csv_dir = base / "csv"
     in_dir = csv_dir if args.input == "csv" else base / "parquet" / "submissions"
     metrics: dict[str, tuple[float, str]] = {}
+    sub = base / "parquet" / "submissions"
     if args.reuse and in_dir.is_dir():
         print(f"reusing {in_dir}")
+    elif args.reuse and args.input == "csv" and sub.is_dir():
+        print(f"reusing {sub}, converting it to CSV")
+        shutil.rmtree(csv_dir, ignore_errors=True)
+        metrics["parquet_to_csv_s"] = (_to_csv(sub, csv_dir), "s")
     else:
+        if args.reuse:
+            print(f"nothing to reuse under {base}: generating the {args.scale} province")
         if base.exists():
             shutil.rmtree(base)
         # in a child too, so the generator's memory is not held while the ingest runs
@@ -89,20 +117,7 @@ def main() -> None:
         metrics["generation_s"] = (time.perf_counter() - t, "s")
         metrics["generation_peak_mb"] = (json.loads(gen.stdout.strip().splitlines()[-1])["peak_mb"], "MiB")
         if args.input == "csv":
-            import pandas as pd
-
-            t = time.perf_counter()
-            sub = base / "parquet" / "submissions"
-            for p in sub.rglob("*"):
-                if not p.is_file():
-                    continue
-                out = csv_dir / p.relative_to(sub)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                if p.suffix == ".parquet":
-                    pd.read_parquet(p).to_csv(out.with_suffix(".csv"), index=False, encoding="utf-8")
-                else:  # the attachment forms (附表5–7) stay the xlsx files insurers fill in
-                    shutil.copy2(p, out)
-            metrics["parquet_to_csv_s"] = (time.perf_counter() - t, "s")
+            metrics["parquet_to_csv_s"] = (_to_csv(sub, csv_dir), "s")
     for stale in (base / "warehouse.duckdb", base / "warehouse.duckdb.wal"):
         stale.unlink(missing_ok=True)
     shutil.rmtree(base / "receipts", ignore_errors=True)

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DATA_DIR, record  # noqa: E402
+from common import DATA_DIR, record, scale_names  # noqa: E402
 
 CHILD = r"""
 import json, re, resource, sys, tempfile, time
@@ -85,7 +85,7 @@ print(json.dumps({"policies": policies, "claims": claims, "campaign_s": campaign
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scale", default="x10")
+    ap.add_argument("--scale", default="x10", choices=scale_names(), help="the scale bench_ingest.py built")
     ap.add_argument("--no-workbooks", action="store_true", help="skip writing the company workbooks")
     args = ap.parse_args()
     src = DATA_DIR / f"ingest-{args.scale}" / "warehouse.duckdb"

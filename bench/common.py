@@ -17,11 +17,23 @@ FIELDS = ["date", "commit", "machine", "bench", "scale", "metric", "value", "uni
 
 
 def commit() -> str:
+    """The commit measured; ``+dirty`` when tracked files other than the results differ from it."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                               cwd=BENCH_DIR).stdout.strip() or "unknown"
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                 capture_output=True, text=True, cwd=BENCH_DIR).stdout.splitlines()
     except OSError:
         return "unknown"
+    dirty = [line for line in changed if not line.endswith("bench/results.csv")]
+    return head + ("+dirty" if dirty and head != "unknown" else "")
+
+
+def scale_names() -> list[str]:
+    """The synthetic province's sizes (``workbench.synth.scales``), for ``--scale`` choices."""
+    from workbench.synth.scales import SCALES
+
+    return list(SCALES)
 
 
 def machine() -> str:

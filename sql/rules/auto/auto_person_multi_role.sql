@@ -49,48 +49,27 @@ WITH claims AS (
            c.driver_id_mask, c.injured_id_token, c.injured_id_mask, c.payee_id_token, c.payee_id_mask,
            p.owner_id_token, p.owner_id_mask,
            coalesce(p.owner_id_token, CASE WHEN c.payee_relation = '本人' THEN c.payee_id_token END)
-               AS insured_person,
-           c.driver_id_key, c.injured_id_key, c.payee_id_key, p.owner_id_key
+               AS insured_person
     FROM auto_claim AS c
     LEFT JOIN auto_policy AS p ON p.company_code = c.company_code AND p.policy_no = c.policy_no
     WHERE c.accident_time IS NOT NULL
 ),
-role_keys AS (
-    -- every role a person plays, as its entity key (实体键) and insurer only: the grouping over all
-    -- claims runs on integers; a key shared by two persons only pools their rows (a superset)
-    SELECT driver_id_key AS k, company_code FROM claims WHERE driver_id_key IS NOT NULL
-    UNION ALL
-    SELECT injured_id_key, company_code FROM claims WHERE injured_id_key IS NOT NULL
-    UNION ALL
-    SELECT payee_id_key, company_code FROM claims WHERE payee_id_key IS NOT NULL
-    UNION ALL
-    SELECT owner_id_key, company_code FROM claims WHERE owner_id_key IS NOT NULL
-),
-repeated_keys AS (
-    -- persons on enough claim rows at all, at more than one insurer where more are needed: a
-    -- small part of all (plain aggregates: a distinct count would be a second grouping of every row)
-    SELECT k
-    FROM role_keys
-    GROUP BY k
-    HAVING count(*) >= greatest($min_accidents, $min_companies)
-       AND ($min_companies <= 1 OR min(company_code) <> max(company_code))
-),
 raw_roles AS (
     SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, insured_person,
            driver_id_token AS person, driver_id_mask AS person_mask, 'driver' AS raw_role
-    FROM claims WHERE driver_id_key IN (SELECT k FROM repeated_keys)
+    FROM claims WHERE driver_id_token IS NOT NULL
     UNION ALL
     SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, insured_person,
            injured_id_token, injured_id_mask, 'injured'
-    FROM claims WHERE injured_id_key IN (SELECT k FROM repeated_keys)
+    FROM claims WHERE injured_id_token IS NOT NULL
     UNION ALL
     SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, insured_person,
            payee_id_token, payee_id_mask, 'payee'
-    FROM claims WHERE payee_id_key IN (SELECT k FROM repeated_keys)
+    FROM claims WHERE payee_id_token IS NOT NULL
     UNION ALL
     SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, insured_person,
            owner_id_token, owner_id_mask, 'owner'
-    FROM claims WHERE owner_id_key IN (SELECT k FROM repeated_keys)
+    FROM claims WHERE owner_id_token IS NOT NULL
 ),
 source AS (
     SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, person,
@@ -100,7 +79,9 @@ source AS (
     FROM raw_roles
 ),
 repeated AS (
-    -- the same test on the token, which decides: the accidents are told apart for these alone
+    -- persons on enough claim rows at all, at more than one insurer where more are needed: a
+    -- small part of all, so the accidents are told apart for these alone (plain aggregates: a
+    -- distinct count would be a second grouping of every row)
     SELECT person
     FROM source
     GROUP BY person
