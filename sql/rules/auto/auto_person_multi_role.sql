@@ -49,27 +49,50 @@ WITH claims AS (
            c.driver_id_mask, c.injured_id_token, c.injured_id_mask, c.payee_id_token, c.payee_id_mask,
            p.owner_id_token, p.owner_id_mask,
            coalesce(p.owner_id_token, CASE WHEN c.payee_relation = '本人' THEN c.payee_id_token END)
-               AS insured_person
+               AS insured_person,
+           c.driver_id_key, c.injured_id_key, c.payee_id_key, p.owner_id_key
     FROM auto_claim AS c
     LEFT JOIN auto_policy AS p ON p.company_code = c.company_code AND p.policy_no = c.policy_no
     WHERE c.accident_time IS NOT NULL
 ),
+roles AS (
+    SELECT 'driver' AS raw_role UNION ALL SELECT 'injured' UNION ALL SELECT 'payee' UNION ALL SELECT 'owner'
+),
+role_keys AS (
+    -- every role a person plays, as its entity key (实体键) and insurer only: the grouping over all
+    -- claims runs on integers; a key shared by two persons only pools their rows (a superset)
+    SELECT CASE r.raw_role WHEN 'driver' THEN c.driver_id_key WHEN 'injured' THEN c.injured_id_key
+                WHEN 'payee' THEN c.payee_id_key ELSE c.owner_id_key END AS k,
+           c.company_code
+    FROM claims AS c CROSS JOIN roles AS r
+),
+repeated_keys AS (
+    -- persons on enough claim rows at all, at more than one insurer where more are needed: a
+    -- small part of all (plain aggregates: a distinct count would be a second grouping of every row)
+    SELECT k
+    FROM role_keys
+    WHERE k IS NOT NULL
+    GROUP BY k
+    HAVING count(*) >= greatest($min_accidents, $min_companies)
+       AND ($min_companies <= 1 OR min(company_code) <> max(company_code))
+),
 raw_roles AS (
+    -- the kept persons' rows, unpivoted in one pass over the claims (one read of the claims step:
+    -- Spark computes a step again for every read of it)
     SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, insured_person,
-           driver_id_token AS person, driver_id_mask AS person_mask, 'driver' AS raw_role
-    FROM claims WHERE driver_id_token IS NOT NULL
-    UNION ALL
-    SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, insured_person,
-           injured_id_token, injured_id_mask, 'injured'
-    FROM claims WHERE injured_id_token IS NOT NULL
-    UNION ALL
-    SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, insured_person,
-           payee_id_token, payee_id_mask, 'payee'
-    FROM claims WHERE payee_id_token IS NOT NULL
-    UNION ALL
-    SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, insured_person,
-           owner_id_token, owner_id_mask, 'owner'
-    FROM claims WHERE owner_id_token IS NOT NULL
+           person, person_mask, raw_role
+    FROM (
+        SELECT c.company_code, c.claim_no, c.vin_token, c.accident_time, c.accident_date, c.paid_amount,
+               c.insured_person, r.raw_role,
+               CASE r.raw_role WHEN 'driver' THEN c.driver_id_key WHEN 'injured' THEN c.injured_id_key
+                    WHEN 'payee' THEN c.payee_id_key ELSE c.owner_id_key END AS k,
+               CASE r.raw_role WHEN 'driver' THEN c.driver_id_token WHEN 'injured' THEN c.injured_id_token
+                    WHEN 'payee' THEN c.payee_id_token ELSE c.owner_id_token END AS person,
+               CASE r.raw_role WHEN 'driver' THEN c.driver_id_mask WHEN 'injured' THEN c.injured_id_mask
+                    WHEN 'payee' THEN c.payee_id_mask ELSE c.owner_id_mask END AS person_mask
+        FROM claims AS c CROSS JOIN roles AS r
+    ) AS u
+    WHERE k IN (SELECT k FROM repeated_keys) AND person IS NOT NULL
 ),
 source AS (
     SELECT company_code, claim_no, vin_token, accident_time, accident_date, paid_amount, person,
@@ -79,9 +102,7 @@ source AS (
     FROM raw_roles
 ),
 repeated AS (
-    -- persons on enough claim rows at all, at more than one insurer where more are needed: a
-    -- small part of all, so the accidents are told apart for these alone (plain aggregates: a
-    -- distinct count would be a second grouping of every row)
+    -- the same test on the token, which decides: the accidents are told apart for these alone
     SELECT person
     FROM source
     GROUP BY person
