@@ -103,7 +103,7 @@ def prewarm(paths: list[Path]) -> None:
                 pass
 
 
-def _export_is_current(pq: Path, wh: Path, tables: set[str]) -> str | None:
+def _why_not_reusable(pq: Path, wh: Path, tables: set[str]) -> str | None:
     """Why an earlier export cannot be reused (missing tables, older than the warehouse), or None."""
     missing = sorted(t for t in tables if not (pq / f"{t}.parquet").exists())
     if missing:
@@ -136,10 +136,13 @@ def main() -> None:
     pq = base / "baseline-parquet"
     rule_ids = args.rules or list(pb.RULES)
     metrics: dict[str, tuple[float, str]] = {}
-    stale = _export_is_current(pq, wh, {t for r in rule_ids for t in pb.COLUMNS[r]}) if args.reuse_export else ""
-    if stale is not None:
-        if stale:
-            print(f"exporting again: {stale}")
+    reuse = False
+    if args.reuse_export:
+        why_not = _why_not_reusable(pq, wh, {t for r in rule_ids for t in pb.COLUMNS[r]})
+        reuse = why_not is None
+        if not reuse:
+            print(f"exporting again: {why_not}")
+    if not reuse:
         t = time.perf_counter()
         with duckdb.connect(str(wh), read_only=True) as con:
             pb.export_parquet(con, pq)
@@ -167,11 +170,10 @@ def main() -> None:
             f"{rule_id}:workbench_peak_mb": (r_wb["peak_mb"], "MiB"),
             f"{rule_id}:workbench_out_of_memory": (1.0 if r_wb.get("oom") else 0.0, "bool"),
         })
-        if r_pd.get("oom") or r_wb.get("oom"):
+        stopped = [side for side, r in (("pandas", r_pd), ("workbench", r_wb)) if r.get("oom")]
+        if stopped:
             all_same = False
-            print(f"  {rule_id}: stopped at {args.memory_limit_gb:g} GiB — "
-                  f"{'pandas' if r_pd.get('oom') else ''}{' and ' if r_pd.get('oom') and r_wb.get('oom') else ''}"
-                  f"{'workbench' if r_wb.get('oom') else ''} out of memory")
+            print(f"  {rule_id}: {' and '.join(stopped)} stopped at {args.memory_limit_gb:g} GiB (out of memory)")
             continue
         same, only_pd, only_wb = pb.same_records(pd.read_parquet(out_pd), pd.read_parquet(out_wb))
         all_same &= same
@@ -195,6 +197,7 @@ def main() -> None:
     record("baseline", args.scale, metrics)
     for p in base.glob("baseline-*-*.parquet"):
         p.unlink()
+
 
 if __name__ == "__main__":
     main()

@@ -93,8 +93,9 @@ def main() -> None:
         sys.exit(f"no warehouse at {src}: run bench/bench_ingest.py --scale {args.scale} first")
     work = src.with_name("screen.duckdb")
     shutil.copy(src, work)
-    # the copy's pages are written back to disk before the clock starts: measured, a writeback of
-    # 5 GB overlapping the first rules made them 2× slower (auto_person_multi_role 1.7 → 3.3–4.2 s)
+    # the copy's pages are written back to disk before the clock starts, so a writeback of 5 GB
+    # cannot overlap the first rules (one pair of province runs: 35.9 s without, 29.5 s with —
+    # within the machine's spread, so the size of the effect is not certain)
     os.sync()
     proc = subprocess.run([sys.executable, "-c", CHILD, str(work), "0" if args.no_workbooks else "1"],
                           capture_output=True, text=True)

@@ -278,11 +278,10 @@ def write_company_workbook(con: duckdb.DuckDBPyConnection, campaign: Campaign, c
     _header(ds, dheads, freeze="B2")
     dcols = ["clue_id", "record_kind_zh", "record_no", "role", "line_zh", "person_mask", "object_desc", "key_date_zh",
              "key_date", "amount_zh", "amount"]
+    date_col = dcols.index("key_date")  # 日期: shown as a date, not a date and time
     for rec in details[dcols].itertuples(index=False, name=None):
-        row = [_cell(ds, v) for v in rec]
-        if rec[8] is not None:  # 日期: shown as a date, not a date and time
-            row[8] = _cell(ds, rec[8], number_format=DATE_FORMAT)
-        ds.append(row)
+        ds.append([_cell(ds, v, number_format=DATE_FORMAT if i == date_col and v is not None else None)
+                   for i, v in enumerate(rec)])
 
     for sheet_name, frame in (attachments or {}).items():
         sh = wb.create_sheet(sheet_name[:31])
